@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# tern's one entry point. Every command installs what it needs from Debian packages first, so
+# a fresh Debian 12 machine (or CI) needs nothing else.
+#
+#   ./tern.sh demo            install, build, run the main job
+#   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
+#   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
+#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire)
+#   ./tern.sh build           install and build only
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+JOBS=$(nproc)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+PACKAGES=(
+  g++ cmake make ccache pkg-config
+  clang libclang-rt-14-dev                # libFuzzer and clang's sanitizer runtimes
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# configure DIR [cmake args...]
+configure() {
+  local dir=$1
+  shift
+  cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
+build_main() {
+  log "building (RelWithDebInfo)"
+  configure build
+  cmake --build build -j "$JOBS"
+}
+
+build_asan() {
+  log "building unit tests with ASan+UBSan"
+  configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
+  cmake --build build-asan -j "$JOBS" --target tern_wire_tests
+}
+
+build_fuzz() {
+  log "building fuzz targets (clang, libFuzzer, ASan+UBSan)"
+  CC=clang CXX=clang++ configure build-fuzz -DTERN_FUZZ=ON "$@"
+  cmake --build build-fuzz -j "$JOBS"
+}
+
+# Runs ctest in each build dir, then prints one closing line over all of them.
+run_ctest() {
+  local total_pass=0 total_fail=0 rc=0
+  for dir in "$@"; do
+    log "ctest in $dir"
+    local out
+    set +e
+    out=$(ctest --test-dir "$dir" --output-on-failure -j "$JOBS" 2>&1)
+    local r=$?
+    set -e
+    echo "$out"
+    [ $r -ne 0 ] && rc=1
+    local line
+    line=$(echo "$out" | grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' | tail -1)
+    if [ -n "$line" ]; then
+      local failed all
+      failed=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+      all=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/')
+      total_pass=$((total_pass + all - failed))
+      total_fail=$((total_fail + failed))
+    else
+      rc=1
+    fi
+  done
+  echo
+  echo "all: $total_pass passed, $total_fail failed"
+  return $rc
+}
+
+cmd_test() {
+  deps
+  build_main
+  build_asan
+  build_fuzz -DTERN_FUZZ_SMOKE_SECONDS="${TERN_FUZZ_SMOKE_SECONDS:-10}"
+  run_ctest build build-asan build-fuzz
+}
+
+cmd_demo() {
+  deps
+  build_main
+  log "decoding the BGP messages captured from BIRD 2 and FRR with tern's codec"
+  ./build/tools/tern-decode tests/vectors/captured/*.hex
+  log "codec speed (1,000 prefixes per UPDATE)"
+  ./build/bench/wire_codec_bench --benchmark_min_time=0.2 2>/dev/null | grep -E '^BM_|^Benchmark'
+}
+
+cmd_fuzz() {
+  local seconds=${1:-600}
+  deps
+  build_fuzz
+  local rc=0
+  for t in header open capabilities update notification route_refresh; do
+    log "fuzz_$t for ${seconds}s"
+    tests/fuzz/run_fuzz.sh "build-fuzz/tests/fuzz/fuzz_$t" build-fuzz/tests/fuzz/make_seeds \
+      tests/vectors build-fuzz/fuzz-work "$t" "$seconds" || rc=1
+  done
+  return $rc
+}
+
+cmd_bench() {
+  deps
+  build_main
+  case "${1:-wire}" in
+    wire) ./build/bench/wire_codec_bench ;;
+    *) echo "unknown benchmark: $1 (known: wire)" >&2; return 2 ;;
+  esac
+}
+
+case "${1:-}" in
+  demo) shift; cmd_demo "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  build) deps; build_main ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
+esac
