@@ -174,6 +174,10 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     return update_error(err::kInvalidNetworkField, Action::kSessionReset, "NLRI: " + why);
 
   if (!ctx.four_octet_as) merge_as4(st);
+  // Kept in type order, the order they are encoded in, so a decoded UPDATE compares equal to
+  // its own re-encoding (found by fuzz_update: a peer may send them in any order).
+  std::stable_sort(u.attrs.unknown.begin(), u.attrs.unknown.end(),
+                   [](const auto& a, const auto& b) { return a.type < b.type; });
 
   // RFC 7606 3.d: well-known mandatory attributes, needed only when something is announced.
   const bool announces = !u.nlri.empty() || (u.mp_reach && !u.mp_reach->nlri.empty());

@@ -10,10 +10,14 @@ mkdir -p "$corpus" "$crashes"
 # Seeds are rebuilt every run (cheap) so they follow the vectors.
 "$make_seeds" "$vectors" "$seeds" > /dev/null
 mkdir -p "$seeds/$target"
+# Inputs that once crashed stay in the corpus for good.
+extra=()
+regressions=$(dirname "$0")/regressions/$target
+[ -d "$regressions" ] && extra+=("$regressions")
 log=$work/$target.log
 set +e
 "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
-  -artifact_prefix="$crashes/" "$corpus" "$seeds/$target" > "$log" 2>&1
+  -artifact_prefix="$crashes/" "$corpus" "$seeds/$target" "${extra[@]}" > "$log" 2>&1
 rc=$?
 set -e
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')

@@ -212,6 +212,18 @@ TEST(Update, LongAttributesUseExtendedLength) {
   EXPECT_EQ(round_trip(u, {}), u);
 }
 
+TEST(Update, UnknownAttributesOutOfOrderSurviveARoundTrip) {
+  // Regression from fuzz_update: unknown attributes 45 then 35 came back as 35 then 45.
+  const Bytes attrs = cat(
+      {base_attrs(), attribute(0xc0, 45, hex("0000fc00")), attribute(0xc0, 35, hex("0000fc00"))});
+  auto r = decode(update_message({}, attrs, nlri_10_1_2()), {});
+  ASSERT_TRUE(r.ok());
+  const auto& u = std::get<Update>(*r);
+  ASSERT_EQ(u.attrs.unknown.size(), 2u);
+  EXPECT_EQ(u.attrs.unknown[0].type, 35);
+  EXPECT_EQ(round_trip(u, {}), u);
+}
+
 TEST(Update, PrefixHostBitsAreCleared) {
   auto r = decode(update_message(hex("17 0a0103"), {}, {}), {});
   ASSERT_TRUE(r.ok());
