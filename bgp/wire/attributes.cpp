@@ -115,6 +115,7 @@ Verdict dec_aggregator(ByteSpan v, AttrDecodeState& st) {
   Aggregator a;
   a.asn = four ? be32(v) : (uint32_t{v[0]} << 8 | v[1]);
   a.address = be32(v, four ? 4 : 2);
+  if (a.asn == 0) return Verdict::bad(err::kAttributeLength, "AS 0 (RFC 7607)");
   st.update.attrs.aggregator = a;
   return Verdict::good();
 }
@@ -136,6 +137,7 @@ Verdict dec_as4_aggregator(ByteSpan v, AttrDecodeState& st) {
   if (st.ctx.four_octet_as)
     return {false, err::kOptionalAttribute, "AS4_AGGREGATOR from a 4-octet AS speaker",
             Action::kAttributeDiscard};
+  if (be32(v) == 0) return Verdict::bad(err::kOptionalAttribute, "AS 0 (RFC 7607)");
   st.as4_aggregator = Aggregator{be32(v), be32(v, 4)};
   return Verdict::good();
 }

@@ -144,12 +144,20 @@ Status decode_one(uint8_t code, ByteSpan value, Capabilities& c) {
   }
 }
 
+// A capability whose value would not fit its 1-octet length is left out rather than sent
+// with a length that lies (RFC 5492 4).
 void put_cap(Writer& w, uint8_t code, const auto& body) {
+  const size_t begin = w.size();
   w.u8(code);
   const size_t at = w.placeholder_u8();
   const size_t start = w.size();
   body();
-  w.patch_u8(at, static_cast<uint8_t>(w.size() - start));
+  const size_t len = w.size() - start;
+  if (len > 255) {
+    w.buffer().resize(begin);
+    return;
+  }
+  w.patch_u8(at, static_cast<uint8_t>(len));
 }
 
 }  // namespace
@@ -219,8 +227,9 @@ void encode_capabilities(const Capabilities& c, Writer& w) {
   }
   if (c.fqdn) {
     put_cap(w, cap::kFqdn, [&] {
-      const auto host = std::string_view(c.fqdn->hostname).substr(0, 255);
-      const auto dom = std::string_view(c.fqdn->domain).substr(0, 255);
+      // Both names and their two length octets share one 255-octet capability value.
+      const auto host = std::string_view(c.fqdn->hostname).substr(0, 253);
+      const auto dom = std::string_view(c.fqdn->domain).substr(0, 253 - host.size());
       w.u8(static_cast<uint8_t>(host.size()));
       w.bytes(reinterpret_cast<const uint8_t*>(host.data()), host.size());
       w.u8(static_cast<uint8_t>(dom.size()));

@@ -53,12 +53,29 @@ Status encode(const Message& m, const CodecContext& ctx, Bytes& out) {
       encode_open_body(std::get<Open>(m), w);
       max = kMaxStandardMessage;
       break;
-    case MessageType::kUpdate:
+    case MessageType::kUpdate: {
+      auto valid = validate_for_encode(std::get<Update>(m), ctx);
+      if (!valid) {
+        w.buffer().resize(start);
+        return valid;
+      }
       encode_update_body(std::get<Update>(m), ctx, w);
       break;
-    case MessageType::kNotification:
-      encode_notification_body(std::get<Notification>(m), w);
+    }
+    case MessageType::kNotification: {
+      // Data that echoes a large message (RFC 7313 7/1) is cut so the NOTIFICATION itself
+      // can still be sent: a truncated reason beats none.
+      const auto& n = std::get<Notification>(m);
+      const size_t room = max - kHeaderSize - 2;
+      if (n.data.size() > room) {
+        Notification cut{n.code, n.subcode,
+                         Bytes(n.data.begin(), n.data.begin() + static_cast<long>(room))};
+        encode_notification_body(cut, w);
+      } else {
+        encode_notification_body(n, w);
+      }
       break;
+    }
     case MessageType::kKeepalive:
       max = kHeaderSize;
       break;

@@ -37,6 +37,10 @@ Result<Capabilities> decode_capabilities(ByteSpan params, bool extended_params);
 Status encode(const Message& m, const CodecContext& ctx, Bytes& out);
 Result<Bytes> encode(const Message& m, const CodecContext& ctx);
 
+// Refuses an UPDATE value the wire cannot carry or a peer would have to reject: prefixes of
+// the wrong family or too long, a next hop of the wrong family, an AS_SET over 255 members.
+Status validate_for_encode(const Update& u, const CodecContext& ctx);
+
 // Body encoders, used by encode() and by tests that need to build malformed variants.
 void encode_open_body(const Open& o, Writer& w);
 void encode_update_body(const Update& u, const CodecContext& ctx, Writer& w);

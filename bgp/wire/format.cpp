@@ -122,7 +122,7 @@ std::string to_string(const Message& m) {
     o << " version " << int{op->version} << " as " << op->effective_as() << " hold "
       << op->hold_time << " id " << to_string(IpAddr::v4(op->bgp_id)) << to_string(op->caps);
   } else if (const auto* u = std::get_if<Update>(&m)) {
-    if (auto eor = u->end_of_rib()) {
+    if (auto eor = u->end_of_rib) {
       o << " end-of-rib " << to_string(*eor);
       return o.str();
     }

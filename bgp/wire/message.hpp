@@ -240,8 +240,11 @@ struct Update {
   Action action = Action::kNone;
   std::vector<BgpError> problems;
 
-  // RFC 4724 section 2: which family this UPDATE is the End-of-RIB marker of, if any.
-  std::optional<Family> end_of_rib() const;
+  // RFC 4724 section 2: the family this UPDATE is the End-of-RIB marker of. The decoder sets
+  // it from the bytes on the wire (no withdrawn routes, no attributes, no NLRI; or a lone
+  // empty MP_UNREACH), never from what survived decoding: an UPDATE whose only attribute was
+  // discarded is not an End-of-RIB and must not sweep stale routes.
+  std::optional<Family> end_of_rib;
   static Update make_end_of_rib(Family f);
   bool operator==(const Update& o) const {
     return withdrawn == o.withdrawn && attrs == o.attrs && mp_reach == o.mp_reach &&
@@ -269,6 +272,7 @@ struct Keepalive {
 
 // RFC 2918 / RFC 7313.
 enum class RefreshSubtype : uint8_t { kNormal = 0, kBeginOfRib = 1, kEndOfRib = 2 };
+// Subtypes 3-255 decode as their raw value; RFC 7313 5 says the session ignores them.
 struct RouteRefresh {
   uint16_t afi = 1;
   uint8_t safi = 1;

@@ -1,5 +1,6 @@
 #include "bgp/wire/nlri.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tern::bgp {
@@ -42,7 +43,7 @@ bool decode_nlri(ByteSpan field, Afi afi, bool add_path, std::vector<Nlri>& out,
 size_t nlri_size(const std::vector<Nlri>& entries, bool add_path) {
   size_t total = 0;
   for (const auto& n : entries)
-    total += 1 + (n.prefix.len + 7u) / 8u;
+    total += 1 + (std::min<uint8_t>(n.prefix.len, 128) + 7u) / 8u;
   return total + (add_path ? 4 * entries.size() : 0);
 }
 
@@ -56,9 +57,12 @@ void encode_nlri(const std::vector<Nlri>& entries, bool add_path, Writer& w) {
       p[3] = static_cast<uint8_t>(n.path_id);
       p += 4;
     }
-    const size_t nbytes = (n.prefix.len + 7u) / 8u;
-    *p++ = n.prefix.len;
+    // encode() validated lengths; the clamp only keeps a bad caller inside the array.
+    const uint8_t len = std::min<uint8_t>(n.prefix.len, 128);
+    const size_t nbytes = (len + 7u) / 8u;
+    *p++ = len;
     std::memcpy(p, n.prefix.b.data(), nbytes);
+    if (len % 8) p[nbytes - 1] &= static_cast<uint8_t>(0xff << (8 - len % 8));
     p += nbytes;
   }
 }

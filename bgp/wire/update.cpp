@@ -52,17 +52,10 @@ void merge_as4(AttrDecodeState& st) {
 
 }  // namespace
 
-std::optional<Family> Update::end_of_rib() const {
-  const bool bare = withdrawn.empty() && nlri.empty() && !mp_reach && attrs == PathAttributes{};
-  if (!bare) return std::nullopt;
-  if (!mp_unreach) return kIpv4Unicast;
-  if (mp_unreach->withdrawn.empty()) return mp_unreach->family;
-  return std::nullopt;
-}
-
 Update Update::make_end_of_rib(Family f) {
   Update u;
   if (f != kIpv4Unicast) u.mp_unreach = MpUnreach{f, {}};
+  u.end_of_rib = f;
   return u;
 }
 
@@ -77,6 +70,25 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     return update_error(err::kMalformedAttributeList, Action::kSessionReset,
                         "withdrawn routes length plus total attribute length exceed the message");
   const ByteSpan nlri_field = r.rest();
+  if (withdrawn.empty() && nlri_field.empty()) {
+    if (attrs.empty()) u.end_of_rib = kIpv4Unicast;
+    // A lone MP_UNREACH holding just AFI and SAFI, in either length form.
+    Reader ar(attrs);
+    uint8_t flags = 0, type = 0, len8 = 0;
+    uint16_t len = 0, afi = 0;
+    uint8_t safi = 0;
+    bool ok = ar.u8(flags) && ar.u8(type) && type == attr::kMpUnreach;
+    if (ok && (flags & attr::kExtendedLength)) {
+      ok = ar.u16(len);
+    } else if (ok) {
+      ok = ar.u8(len8);
+      len = len8;
+    }
+    if (ok && len == 3 && ar.u16(afi) && ar.u8(safi) && ar.empty()) {
+      if (auto i = family_index(afi, safi); i && ctx.families[*i])
+        u.end_of_rib = kFamilies[*i].family;
+    }
+  }
 
   std::string why;
   // RFC 7606 3.i/3.j: withdrawn routes and NLRI that do not parse reset the session.
@@ -87,6 +99,7 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
   AttrDecodeState st{u, ctx, {}, {}};
   std::bitset<256> seen;
   bool other_than_unreach = false;  // for RFC 7606 5.2
+  bool mp_reach_on_wire = false;    // even for a family we ignore
   Reader ar(attrs);
   while (!ar.empty()) {
     const uint8_t* attr_start = ar.position();
@@ -103,7 +116,11 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     ByteSpan value;
     if (!ok || !ar.take(len, value)) {
       // RFC 7606 4: the attribute section is inconsistent with its length. Its end is still
-      // known from Total Attribute Length, so the NLRI can be found and withdrawn.
+      // known from Total Attribute Length, so the NLRI can be found and withdrawn, unless the
+      // broken attribute is MP_REACH/MP_UNREACH, whose NLRI are lost with it (5.3, 3.j).
+      if (ok && (type == attr::kMpReach || type == attr::kMpUnreach))
+        return update_error(err::kMalformedAttributeList, Action::kSessionReset,
+                            "MP_(UN)REACH_NLRI overruns the path attribute section", {}, type);
       other_than_unreach = true;
       note(u, update_error(err::kMalformedAttributeList, Action::kTreatAsWithdraw,
                            "attribute overruns the path attribute section", {}, type));
@@ -112,6 +129,7 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     const Bytes whole(attr_start, value.data() + value.size());
     const AttrRow* row = attr_row(type);
     if (type != attr::kMpUnreach) other_than_unreach = true;
+    if (type == attr::kMpReach) mp_reach_on_wire = true;
 
     if (seen[type]) {
       // RFC 7606 3.g.
@@ -195,7 +213,8 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
 
   // RFC 7606 5.2: with nothing announced, an error stronger than attribute discard would
   // have nothing to withdraw, so it cannot be contained: reset.
-  if (!announces && other_than_unreach && u.action > Action::kAttributeDiscard) {
+  if (!announces && !mp_reach_on_wire && other_than_unreach &&
+      u.action > Action::kAttributeDiscard) {
     for (auto& p : u.problems) {
       if (p.action > Action::kAttributeDiscard) {
         BgpError e = p;
@@ -206,6 +225,43 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     }
   }
   return u;
+}
+
+Status validate_for_encode(const Update& u, const CodecContext& ctx) {
+  auto bad = [](std::string why) {
+    return make_error(err::kUpdate, 0, Action::kNone, "cannot encode UPDATE: " + std::move(why));
+  };
+  auto check = [&](const std::vector<Nlri>& list, Afi afi, const char* where) -> Status {
+    const unsigned max = afi == Afi::kIpv4 ? 32 : 128;
+    for (const auto& n : list)
+      if (n.prefix.afi != afi || n.prefix.len > max)
+        return bad(std::string(where) + " holds " + to_string(n.prefix));
+    return Ok{};
+  };
+  if (auto s = check(u.withdrawn, Afi::kIpv4, "withdrawn routes"); !s) return s;
+  if (auto s = check(u.nlri, Afi::kIpv4, "NLRI"); !s) return s;
+  if (u.mp_unreach) {
+    if (auto s = check(u.mp_unreach->withdrawn, u.mp_unreach->family.afi, "MP_UNREACH"); !s)
+      return s;
+  }
+  if (u.mp_reach) {
+    const auto& mp = *u.mp_reach;
+    if (auto s = check(mp.nlri, mp.family.afi, "MP_REACH"); !s) return s;
+    const Afi nh = mp.next_hop.global.afi;
+    const bool v6_for_v4 =
+        mp.family == kIpv4Unicast && nh == Afi::kIpv6 && ctx.ipv4_via_ipv6_next_hop;
+    if (nh != mp.family.afi && !v6_for_v4) return bad("next hop family differs from the NLRI's");
+    if (mp.next_hop.link_local && mp.next_hop.link_local->afi != nh)
+      return bad("link-local next hop family differs");
+  }
+  if (u.attrs.as_path) {
+    for (const auto& seg : u.attrs.as_path->segments) {
+      const bool set = seg.type == SegmentType::kSet || seg.type == SegmentType::kConfedSet;
+      // Splitting a set would change the path length it counts for (one per set).
+      if (set && seg.asns.size() > 255) return bad("AS_SET with more than 255 members");
+    }
+  }
+  return Ok{};
 }
 
 void encode_update_body(const Update& u, const CodecContext& ctx, Writer& w) {

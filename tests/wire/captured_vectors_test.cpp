@@ -56,7 +56,7 @@ std::map<std::string, std::string> expected_decodings() {
 // Messages with exactly one correct encoding: these must come back byte for byte. OPEN and
 // UPDATE leave capability and attribute order and the extended-length bit to the sender.
 bool unique_wire_form(const Message& m) {
-  if (const auto* u = std::get_if<Update>(&m)) return u->end_of_rib().has_value();
+  if (const auto* u = std::get_if<Update>(&m)) return u->end_of_rib.has_value();
   return !std::holds_alternative<Open>(m);
 }
 

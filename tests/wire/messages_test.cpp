@@ -86,6 +86,15 @@ TEST(RouteRefresh, BorrWithExtraBytesEchoesTheMessage) {
   EXPECT_EQ(notification_for(dec.error()), notification_message(7, 1, msg));
 }
 
+TEST(RouteRefresh, ErrorEchoingAMaximumSizeMessageStillFitsANotification) {
+  const Bytes msg = message(5, cat({hex("0001 01 01"), Bytes(4096 - 23, 0)}));
+  auto dec = decode(msg, {});
+  ASSERT_FALSE(dec.ok());
+  auto n = encode(Message{Notification::from_error(dec.error())}, {});
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->size(), 4096u);
+}
+
 TEST(RouteRefresh, NormalRefreshMayCarryOrfEntries) {
   auto dec = decode(message(5, hex("0001 00 01 01 0003 aabbcc")), {});
   ASSERT_TRUE(dec.ok());

@@ -79,6 +79,18 @@ TEST(Open, ExtendedOptionalParametersRfc9072) {
   EXPECT_EQ(std::get<Open>(*back), o);
 }
 
+TEST(Open, OversizedFqdnIsCutToFitItsCapability) {
+  Open o = full_open();
+  o.caps.fqdn = FqdnCap{std::string(255, 'h'), std::string(255, 'd')};
+  auto bytes = encode(Message{o}, {});
+  ASSERT_TRUE(bytes.ok());
+  auto back = decode(*bytes, {});
+  ASSERT_TRUE(back.ok()) << to_string(back.error());
+  const auto& f = std::get<Open>(*back).caps.fqdn;
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->hostname.size() + f->domain.size(), 253u);
+}
+
 TEST(Open, SeveralCapabilityParametersAreMerged) {
   const Bytes params = hex("02 06 01 04 0001 0001  02 06 41 04 0000fde8  02 00");
   auto r = decode(message(1, open_body(4, 65000, 90, 1, params)), {});

@@ -129,15 +129,34 @@ TEST(Update, EndOfRibMarkers) {
     ASSERT_TRUE(bytes.ok());
     auto back = decode(*bytes, {});
     ASSERT_TRUE(back.ok());
-    EXPECT_EQ(std::get<Update>(*back).end_of_rib(), f);
+    EXPECT_EQ(std::get<Update>(*back).end_of_rib, f);
   }
   EXPECT_EQ(*encode(Message{Update::make_end_of_rib(kIpv4Unicast)}, {}),
             update_message({}, {}, {}));
   EXPECT_EQ(*encode(Message{Update::make_end_of_rib(kIpv6Unicast)}, {}),
             update_message({}, attribute(0x80, 15, hex("000201")), {}));
-  Update withdraw;
-  withdraw.withdrawn = {{pfx("10.0.0.0/8"), 0}};
-  EXPECT_FALSE(withdraw.end_of_rib().has_value());
+  auto withdraw = decode(update_message(hex("08 0a"), {}, {}), {});
+  ASSERT_TRUE(withdraw.ok());
+  EXPECT_FALSE(std::get<Update>(*withdraw).end_of_rib.has_value());
+}
+
+TEST(Update, EndOfRibIsJudgedOnTheWireNotOnWhatSurvived) {
+  // Found in review: these decode to an empty UPDATE, and must not sweep stale routes.
+  CodecContext no_v6;
+  no_v6.families = {true, false};
+  for (const Bytes& attrs :
+       {attribute(0x40, 6, {1}), attribute(0x80, 99, hex("01")), attribute(0xc0, 7, hex("0001"))}) {
+    auto r = decode(update_message({}, attrs, {}), {});
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(std::get<Update>(*r).end_of_rib.has_value()) << to_hex(attrs);
+  }
+  auto r = decode(update_message({}, attribute(0x80, 15, hex("000201")), {}), no_v6);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(std::get<Update>(*r).end_of_rib.has_value()) << "family not enabled";
+  // The extended-length form of the IPv6 marker is still a marker.
+  r = decode(update_message({}, attribute(0x90, 15, hex("000201")), {}), {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::get<Update>(*r).end_of_rib, kIpv6Unicast);
 }
 
 TEST(Update, AddPathIdsPerFamilyAndDirection) {
@@ -222,6 +241,46 @@ TEST(Update, UnknownAttributesOutOfOrderSurviveARoundTrip) {
   ASSERT_EQ(u.attrs.unknown.size(), 2u);
   EXPECT_EQ(u.attrs.unknown[0].type, 35);
   EXPECT_EQ(round_trip(u, {}), u);
+}
+
+TEST(Update, Rfc8950Ipv4RoutesViaIpv6NextHop) {
+  CodecContext on;
+  on.ipv4_via_ipv6_next_hop = true;
+  for (const char* nh : {"10 fd000000000000000000000000000001",
+                         "20 fd000000000000000000000000000001 fe800000000000000000000000000001"}) {
+    const Bytes mp = attribute(0x80, 14, cat({hex("0001 01"), hex(nh), hex("00 180a0102")}));
+    const Bytes msg = update_message({}, cat({mp, origin_igp(), as_path_65000()}), {});
+    auto r = decode(msg, on);
+    ASSERT_TRUE(r.ok()) << to_string(r.error());
+    const auto& u = std::get<Update>(*r);
+    EXPECT_EQ(to_string(u.mp_reach->next_hop.global), "fd00::1");
+    EXPECT_EQ(round_trip(u, on), u);
+    auto off = decode(msg, CodecContext{});
+    ASSERT_FALSE(off.ok()) << "without the capability the next hop length is wrong";
+    EXPECT_EQ(off.error().subcode, err::kOptionalAttribute);
+  }
+  // Never sent without the capability.
+  Update u;
+  u.mp_reach =
+      MpReach{kIpv4Unicast, {*IpAddr::parse("fd00::1"), std::nullopt}, {{pfx("10.0.0.0/8"), 0}}};
+  EXPECT_FALSE(encode(Message{u}, CodecContext{}).ok());
+}
+
+TEST(Update, EncodeRefusesWhatAPeerWouldReject) {
+  Update too_long;
+  too_long.nlri = {{pfx("10.0.0.0/8"), 0}};
+  too_long.nlri[0].prefix.len = 33;
+  EXPECT_FALSE(encode(Message{too_long}, {}).ok());
+  Update v6_in_v4;
+  v6_in_v4.withdrawn = {{pfx("fd00::/64"), 0}};
+  EXPECT_FALSE(encode(Message{v6_in_v4}, {}).ok());
+  Update v6_129;
+  v6_129.mp_unreach = MpUnreach{kIpv6Unicast, {{pfx("fd00::/64"), 0}}};
+  v6_129.mp_unreach->withdrawn[0].prefix.len = 129;
+  EXPECT_FALSE(encode(Message{v6_129}, {}).ok());
+  Update big_set;
+  big_set.attrs.as_path = AsPath{{{SegmentType::kSet, std::vector<uint32_t>(256, 7)}}};
+  EXPECT_FALSE(encode(Message{big_set}, {}).ok());
 }
 
 TEST(Update, PrefixHostBitsAreCleared) {
