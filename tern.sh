@@ -19,6 +19,8 @@ PACKAGES=(
   g++ cmake make ccache pkg-config
   clang libclang-rt-14-dev                # libFuzzer and clang's sanitizer runtimes
   libgtest-dev libgmock-dev libbenchmark-dev
+  libboost-dev libspdlog-dev
+  iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
 )
 
 deps() {

@@ -1,0 +1,511 @@
+#include "bgp/session/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bgp/session/socket_options.hpp"
+#include "bgp/wire/format.hpp"
+
+namespace tern::bgp {
+
+using asio::ip::tcp;
+
+struct Session::Connection {
+  explicit Connection(asio::io_context& io, bool out) : socket(io), send_hold(io), outgoing(out) {}
+  tcp::socket socket;
+  asio::steady_timer send_hold;  // RFC 9687: armed while output is stuck
+  bool outgoing;
+  bool writing = false;
+  bool closing = false;  // close once the queue (a NOTIFICATION) is flushed
+  Bytes rx;
+  size_t rx_used = 0;
+  std::array<uint8_t, 16384> chunk{};
+  std::deque<Bytes> tx;
+  CodecContext ctx;  // what the codec may assume on this connection
+};
+
+namespace {
+
+sockaddr_storage to_sockaddr(const asio::ip::address& a) {
+  sockaddr_storage ss{};
+  if (a.is_v4()) {
+    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
+    s->sin_family = AF_INET;
+    const auto b = a.to_v4().to_bytes();
+    std::memcpy(&s->sin_addr, b.data(), 4);
+  } else {
+    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
+    s->sin6_family = AF_INET6;
+    const auto b = a.to_v6().to_bytes();
+    std::memcpy(&s->sin6_addr, b.data(), 16);
+  }
+  return ss;
+}
+
+}  // namespace
+
+Session::Session(asio::io_context& io, SessionConfig config)
+    : io_(io),
+      config_(std::move(config)),
+      connect_retry_timer_(io),
+      hold_timer_(io),
+      keepalive_timer_(io),
+      idle_hold_timer_(io),
+      connect_delay_timer_(io) {}
+
+Session::~Session() {
+  for (auto* c : {conn_.get(), pending_.get()}) {
+    if (!c) continue;
+    boost::system::error_code ec;
+    c->socket.close(ec);
+  }
+}
+
+void Session::start() {
+  first_connect_ = true;
+  handle(Event{config_.passive ? EventType::kManualStartPassive : EventType::kManualStart, {}});
+}
+
+void Session::stop(std::string_view reason) {
+  Event e{EventType::kManualStop, {}};
+  if (!reason.empty()) e.notification = Notification::shutdown(err::kAdminShutdown, reason);
+  handle(e);
+  idle_hold_timer_.cancel();
+}
+
+// ------------------------------------------------------------------ FSM glue
+
+void Session::handle(const Event& e) {
+  Transition t = fsm_step(state_, config_.passive, e);
+  if (t.next != state_) change_state(t.next);
+  for (const auto& a : t.actions)
+    run(a);
+}
+
+void Session::change_state(State next) {
+  const State from = state_;
+  state_ = next;
+  since_ = Clock::now();
+  ++generation_;  // every timer armed for the previous state is now stale
+  ++counters_.transitions;
+  if (next == State::kEstablished || from == State::kEstablished) {
+    spdlog::info("peer {} ({}): {} -> {}", config_.name, config_.remote.to_string(),
+                 to_string(from), to_string(next));
+  } else {
+    spdlog::debug("peer {}: {} -> {}", config_.name, to_string(from), to_string(next));
+  }
+  if (on_state_) on_state_(*this, from, next);
+}
+
+void Session::run(const FsmAction& a) {
+  switch (a.type) {
+    case ActionType::kInitiateTcp:
+      if (first_connect_ && config_.connect_delay.count() > 0) {
+        first_connect_ = false;
+        connect_delay_timer_.expires_after(config_.connect_delay);
+        connect_delay_timer_.async_wait(
+            [self = weak_from_this(), gen = generation_](const boost::system::error_code& ec) {
+              auto s = self.lock();
+              if (!s || ec || gen != s->generation_) return;
+              s->initiate_connect();
+            });
+      } else {
+        first_connect_ = false;
+        initiate_connect();
+      }
+      break;
+    case ActionType::kDropTcp:
+      if (conn_) drop(conn_);
+      conn_.reset();
+      negotiated_.reset();
+      break;
+    case ActionType::kSendOpen:
+      if (conn_) write(conn_, encode(Message{make_open(config_.settings)}, conn_->ctx).value());
+      break;
+    case ActionType::kSendKeepalive:
+      if (conn_) write(conn_, encode(Message{Keepalive{}}, conn_->ctx).value());
+      break;
+    case ActionType::kSendNotification:
+      if (conn_) send_notification(conn_, a.notification);
+      break;
+    case ActionType::kStartConnectRetryTimer:
+      arm(connect_retry_timer_, config_.connect_retry, EventType::kConnectRetryTimerExpires);
+      break;
+    case ActionType::kStopConnectRetryTimer:
+      connect_retry_timer_.cancel();
+      break;
+    case ActionType::kStartHoldTimerLarge:
+      arm(hold_timer_, config_.open_hold, EventType::kHoldTimerExpires);
+      break;
+    case ActionType::kStartHoldTimer:
+      if (negotiated_ && negotiated_->hold_time > 0) {
+        arm(hold_timer_, Millis(negotiated_->hold_time * 1000), EventType::kHoldTimerExpires);
+      } else {
+        hold_timer_.cancel();
+      }
+      break;
+    case ActionType::kStartKeepaliveTimer:
+      if (negotiated_ && negotiated_->keepalive_time > 0) {
+        arm(keepalive_timer_, Millis(negotiated_->keepalive_time * 1000),
+            EventType::kKeepaliveTimerExpires);
+      }
+      break;
+    case ActionType::kStopTimers:
+      connect_retry_timer_.cancel();
+      hold_timer_.cancel();
+      keepalive_timer_.cancel();
+      connect_delay_timer_.cancel();
+      break;
+    case ActionType::kStartIdleHoldTimer:
+      arm(idle_hold_timer_, idle_hold_delay(), EventType::kIdleHoldTimerExpires);
+      break;
+    case ActionType::kResetRetryCounter:
+      counters_.connect_retry_count = 0;
+      break;
+    case ActionType::kIncrementRetryCounter:
+      ++counters_.connect_retry_count;
+      break;
+    case ActionType::kEstablished:
+      ++counters_.established_count;
+      counters_.connect_retry_count = 0;
+      break;
+    case ActionType::kProcessMessage:
+    case ActionType::kSessionDown:
+      // Delivered by on_message and on_state respectively; nothing more to do here.
+      break;
+  }
+}
+
+void Session::arm(asio::steady_timer& t, Millis d, EventType e) {
+  t.expires_after(d);
+  t.async_wait(
+      [self = weak_from_this(), gen = generation_, e](const boost::system::error_code& ec) {
+        auto s = self.lock();
+        if (!s || ec || gen != s->generation_) return;
+        s->handle(Event{e, {}});
+      });
+}
+
+Millis Session::idle_hold_delay() const {
+  // Exponential back-off from the first failure: min, 2 min, 4 min ... capped at max.
+  const uint32_t n = std::max<uint32_t>(counters_.connect_retry_count, 1);
+  Millis d = config_.idle_hold_min;
+  for (uint32_t i = 1; i < n && d < config_.idle_hold_max; ++i)
+    d *= 2;
+  return std::min(d, config_.idle_hold_max);
+}
+
+Millis Session::send_hold_time() const {
+  if (config_.send_hold.count() > 0) return config_.send_hold;
+  const Millis hold(negotiated_ ? negotiated_->hold_time * 1000 : config_.open_hold.count());
+  return std::max(Millis(480000), 2 * hold);
+}
+
+// ------------------------------------------------------------------ connections
+
+std::string Session::configure_socket(tcp::socket& s) {
+  const int fd = s.native_handle();
+  const int family = config_.remote.is_v4() ? AF_INET : AF_INET6;
+  if (!config_.md5_password.empty()) {
+    // RFC 2385: refuse to run unsigned when a key is configured.
+    if (auto e = set_tcp_md5(fd, to_sockaddr(config_.remote), config_.md5_password); !e.empty())
+      return e;
+  }
+  if (config_.ttl_security_hops > 0) return set_gtsm(fd, family, config_.ttl_security_hops);
+  if (config_.multihop_ttl > 0) return set_ttl(fd, family, config_.multihop_ttl);
+  return {};
+}
+
+void Session::initiate_connect() {
+  auto c = std::make_shared<Connection>(io_, true);
+  boost::system::error_code ec;
+  c->socket.open(config_.remote.is_v4() ? tcp::v4() : tcp::v6(), ec);
+  if (!ec && config_.local) c->socket.bind(tcp::endpoint(*config_.local, 0), ec);
+  std::string why = ec ? ec.message() : configure_socket(c->socket);
+  conn_ = c;
+  if (!why.empty()) {
+    counters_.last_error = "cannot set up connection: " + why;
+    spdlog::warn("peer {}: {}", config_.name, counters_.last_error);
+    handle(Event{EventType::kTcpConnectionFails, {}});
+    return;
+  }
+  c->socket.async_connect(tcp::endpoint(config_.remote, config_.remote_port),
+                          [self = weak_from_this(), c](const boost::system::error_code& ec) {
+                            auto s = self.lock();
+                            if (!s || s->conn_ != c) return;  // superseded (stop, collision, retry)
+                            if (ec) {
+                              s->counters_.last_error = "connect: " + ec.message();
+                              s->handle(Event{EventType::kTcpConnectionFails, {}});
+                              return;
+                            }
+                            s->read_more(c);
+                            s->handle(Event{EventType::kTcpConnected, {}});
+                          });
+}
+
+void Session::accept(tcp::socket socket) {
+  auto c = std::make_shared<Connection>(io_, false);
+  c->socket = std::move(socket);
+  boost::system::error_code ec;
+  if (auto why = configure_socket(c->socket); !why.empty()) {
+    spdlog::warn("peer {}: refusing connection: {}", config_.name, why);
+    c->socket.close(ec);
+    return;
+  }
+  switch (state_) {
+    case State::kIdle:
+    case State::kEstablished:
+      // Idle refuses connections (RFC 4271 8.2.2); an Established session wins any collision.
+      c->socket.close(ec);
+      return;
+    case State::kConnect:
+    case State::kActive:
+      // Nothing was exchanged on our own attempt yet: take the peer's connection instead.
+      if (conn_) drop(conn_);
+      conn_ = c;
+      read_more(c);
+      handle(Event{EventType::kTcpConnected, {}});
+      return;
+    case State::kOpenSent:
+    case State::kOpenConfirm:
+      if (pending_) {
+        c->socket.close(ec);
+        return;
+      }
+      // RFC 4271 6.8: keep both until the new connection's OPEN tells us the identifier.
+      pending_ = c;
+      write(c, encode(Message{make_open(config_.settings)}, c->ctx).value());
+      read_more(c);
+      return;
+  }
+}
+
+void Session::read_more(const ConnectionPtr& c) {
+  c->socket.async_read_some(
+      asio::buffer(c->chunk),
+      [self = weak_from_this(), c](const boost::system::error_code& ec, size_t n) {
+        auto s = self.lock();
+        if (!s || c->closing) return;
+        const bool current = c == s->conn_;
+        if (!current && c != s->pending_) return;
+        if (ec) {
+          if (current) {
+            s->counters_.last_error =
+                ec == asio::error::eof ? "connection closed by peer" : "read: " + ec.message();
+            s->handle(Event{EventType::kTcpConnectionFails, {}});
+          } else {
+            s->drop(c);
+            s->pending_.reset();
+          }
+          return;
+        }
+        c->rx.insert(c->rx.end(), c->chunk.begin(), c->chunk.begin() + static_cast<long>(n));
+        s->on_bytes(c);
+        if (c->socket.is_open() && !c->closing && (c == s->conn_ || c == s->pending_))
+          s->read_more(c);
+      });
+}
+
+void Session::on_bytes(const ConnectionPtr& c) {
+  while (c == conn_ || c == pending_) {
+    const ByteSpan avail = ByteSpan(c->rx).subspan(c->rx_used);
+    auto h = frame(avail, c->ctx);
+    if (!h) {
+      counters_.last_error = to_string(h.error());
+      if (c == conn_) handle(Event{EventType::kBgpHeaderErr, Notification::from_error(h.error())});
+      return;
+    }
+    if (!h->has_value()) break;
+    const size_t len = h->value().length;
+    const MessageType type = h->value().type;
+    auto m = decode(avail.first(len), c->ctx);
+    c->rx_used += len;
+    ++counters_.messages_in[static_cast<size_t>(type)];
+    if (!m) {
+      counters_.last_error = to_string(m.error());
+      spdlog::warn("peer {}: {} (message {})", config_.name, counters_.last_error,
+                   to_hex(avail.first(std::min<size_t>(len, 4096))));
+      if (c != conn_) {
+        drop(c);
+        pending_.reset();
+        return;
+      }
+      const EventType e = type == MessageType::kOpen     ? EventType::kBgpOpenMsgErr
+                          : type == MessageType::kUpdate ? EventType::kUpdateMsgErr
+                                                         : EventType::kBgpHeaderErr;
+      handle(Event{e, Notification::from_error(m.error())});
+      return;
+    }
+    on_message(c, std::move(m).value());
+  }
+  // Compact once the buffer is mostly consumed, so it neither grows nor copies per message.
+  if (c->rx_used > 0 && c->rx_used * 2 >= c->rx.size()) {
+    c->rx.erase(c->rx.begin(), c->rx.begin() + static_cast<long>(c->rx_used));
+    c->rx_used = 0;
+  }
+}
+
+void Session::on_message(const ConnectionPtr& c, Message&& m) {
+  if (c == pending_) {
+    if (auto* o = std::get_if<Open>(&m)) {
+      on_pending_open(c, std::move(*o));
+    } else {
+      drop(c);
+      pending_.reset();
+    }
+    return;
+  }
+  switch (type_of(m)) {
+    case MessageType::kOpen: {
+      auto& open = std::get<Open>(m);
+      auto n = negotiate(config_.settings, open);
+      if (!n) {
+        counters_.last_error = to_string(n.error());
+        spdlog::warn("peer {}: OPEN refused: {}", config_.name, counters_.last_error);
+        handle(Event{EventType::kBgpOpenMsgErr, Notification::from_error(n.error())});
+        return;
+      }
+      negotiated_ = std::move(n).value();
+      peer_open_ = std::move(open);
+      c->ctx = negotiated_->codec;
+      handle(Event{EventType::kBgpOpen, {}});
+      return;
+    }
+    case MessageType::kKeepalive:
+      handle(Event{EventType::kKeepAliveMsg, {}});
+      return;
+    case MessageType::kUpdate: {
+      const State before = state_;
+      handle(Event{EventType::kUpdateMsg, {}});
+      if (before == State::kEstablished && state_ == State::kEstablished && on_update_)
+        on_update_(*this, std::move(std::get<Update>(m)));
+      return;
+    }
+    case MessageType::kRouteRefresh: {
+      const auto sub = static_cast<uint8_t>(std::get<RouteRefresh>(m).subtype);
+      if (sub > 2) return;  // RFC 7313 5: unknown subtypes are ignored
+      handle(Event{EventType::kRouteRefreshMsg, {}});
+      return;
+    }
+    case MessageType::kNotification: {
+      const auto& n = std::get<Notification>(m);
+      counters_.last_received = n;
+      std::string text = describe(n.code, n.subcode);
+      if (auto s = n.shutdown_text()) text += " \"" + *s + "\"";
+      counters_.last_error = "received " + text;
+      spdlog::warn("peer {}: received NOTIFICATION {}", config_.name, text);
+      const bool version = n.code == err::kOpen && n.subcode == err::kUnsupportedVersion;
+      handle(Event{version ? EventType::kNotifMsgVerErr : EventType::kNotifMsg, {}});
+      return;
+    }
+  }
+}
+
+void Session::on_pending_open(const ConnectionPtr& c, Open&& o) {
+  // RFC 4271 6.8: the connection opened by the speaker with the higher identifier survives.
+  const bool keep_current =
+      conn_ && conn_->outgoing == locally_initiated_wins(config_.settings.router_id, o.bgp_id);
+  const Notification collision{err::kCease, err::kCollisionResolution, {}};
+  if (keep_current) {
+    send_notification(c, collision);
+    drop(c);
+    pending_.reset();
+    return;
+  }
+  spdlog::info("peer {}: connection collision, keeping the peer's connection", config_.name);
+  if (conn_) {
+    send_notification(conn_, collision);
+    drop(conn_);
+  }
+  conn_ = c;
+  pending_.reset();
+  if (state_ != State::kOpenSent) change_state(State::kOpenSent);
+  on_message(c, Message{std::move(o)});
+}
+
+void Session::send_notification(const ConnectionPtr& c, const Notification& n) {
+  counters_.last_sent = n;
+  std::string text = describe(n.code, n.subcode);
+  if (auto s = n.shutdown_text()) text += " \"" + *s + "\"";
+  counters_.last_error = "sent " + text;
+  spdlog::warn("peer {}: sending NOTIFICATION {}", config_.name, text);
+  auto bytes = encode(Message{n}, c->ctx);
+  if (bytes) write(c, std::move(bytes).value());
+}
+
+void Session::write(const ConnectionPtr& c, Bytes bytes) {
+  if (!c->socket.is_open() || c->closing) return;
+  if (bytes.size() >= kHeaderSize) ++counters_.messages_out[bytes[18] <= 5 ? bytes[18] : 0];
+  c->tx.push_back(std::move(bytes));
+  if (!c->writing) write_more(c);
+}
+
+void Session::write_more(const ConnectionPtr& c) {
+  if (c->tx.empty()) {
+    c->writing = false;
+    c->send_hold.cancel();
+    if (c->closing) {
+      boost::system::error_code ec;
+      c->socket.shutdown(tcp::socket::shutdown_both, ec);
+      c->socket.close(ec);
+    }
+    return;
+  }
+  if (!c->writing) {
+    // RFC 9687: if nothing can be written for SendHoldTime, the peer is not reading.
+    c->send_hold.expires_after(send_hold_time());
+    c->send_hold.async_wait([self = weak_from_this(), c](const boost::system::error_code& ec) {
+      auto s = self.lock();
+      if (!s || ec || c != s->conn_ || c->tx.empty()) return;
+      s->counters_.last_error = "send hold timer expired: peer stopped reading";
+      s->handle(Event{EventType::kSendHoldTimerExpires, {}});
+    });
+  }
+  c->writing = true;
+  asio::async_write(c->socket, asio::buffer(c->tx.front()),
+                    [self = weak_from_this(), c](const boost::system::error_code& ec, size_t) {
+                      auto s = self.lock();
+                      if (!s) return;
+                      if (ec) {
+                        c->writing = false;
+                        c->tx.clear();
+                        if (c == s->conn_ && !c->closing) {
+                          s->counters_.last_error = "write: " + ec.message();
+                          s->handle(Event{EventType::kTcpConnectionFails, {}});
+                        }
+                        return;
+                      }
+                      c->tx.pop_front();
+                      c->writing = false;  // progress: write_more re-arms the send hold timer
+                      s->write_more(c);
+                    });
+}
+
+void Session::drop(const ConnectionPtr& c) {
+  c->closing = true;
+  if (c->writing || !c->tx.empty()) return;  // write_more closes once the NOTIFICATION is out
+  boost::system::error_code ec;
+  c->send_hold.cancel();
+  c->socket.shutdown(tcp::socket::shutdown_both, ec);
+  c->socket.close(ec);
+}
+
+bool Session::send(const Message& m) {
+  if (state_ != State::kEstablished || !conn_) return false;
+  Bytes out;
+  if (!encode(m, conn_->ctx, out)) return false;
+  write(conn_, std::move(out));
+  return true;
+}
+
+SessionSnapshot Session::snapshot() const {
+  SessionSnapshot s;
+  s.name = config_.name;
+  s.remote = config_.remote.to_string();
+  s.state = state_;
+  s.since = since_;
+  s.counters = counters_;
+  s.negotiated = negotiated_;
+  return s;
+}
+
+}  // namespace tern::bgp

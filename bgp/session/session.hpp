@@ -1,0 +1,137 @@
+#pragma once
+// One BGP peer over TCP (Boost.Asio): the socket(s), framing, timers and counters around the
+// pure FSM in bgp/fsm. Everything runs on the owning io_context's single thread; nothing here
+// locks. Each connection carries a generation number and every timer and I/O handler checks
+// it, so a callback armed for an old connection can never act on a newer one.
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "bgp/session/asio.hpp"
+
+#include "bgp/fsm/fsm.hpp"
+#include "bgp/session/negotiate.hpp"
+#include "bgp/wire/codec.hpp"
+
+namespace tern::bgp {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using Millis = std::chrono::milliseconds;
+
+struct SessionConfig {
+  std::string name;  // e.g. Mesh_10_0_0_2, used in logs and the API
+  asio::ip::address remote;
+  uint16_t remote_port = 179;
+  std::optional<asio::ip::address> local;  // source address for outgoing connections
+  bool passive = false;
+  LocalSettings settings;
+  std::string md5_password;   // empty: none
+  int ttl_security_hops = 0;  // GTSM (RFC 5082): 0 off
+  int multihop_ttl = 0;       // outgoing TTL when GTSM is off; 0 keeps the system default
+  // Calico's BIRD: connect delay 2 s, connect retry 5 s, error wait 5..30 s.
+  Millis connect_delay{2000};
+  Millis connect_retry{5000};
+  Millis idle_hold_min{5000};
+  Millis idle_hold_max{30000};
+  Millis open_hold{240000};  // RFC 4271 8.2.2 "large value" while waiting for OPEN
+  // RFC 9687: 0 picks max(8 min, 2 x hold time).
+  Millis send_hold{0};
+};
+
+struct SessionCounters {
+  std::array<uint64_t, 6> messages_in{};  // indexed by MessageType
+  std::array<uint64_t, 6> messages_out{};
+  uint64_t established_count = 0;
+  uint64_t transitions = 0;
+  uint32_t connect_retry_count = 0;
+  std::optional<Notification> last_sent;
+  std::optional<Notification> last_received;
+  std::string last_error;  // human text of the most recent reason the session went down
+};
+
+struct SessionSnapshot {
+  std::string name;
+  std::string remote;
+  State state = State::kIdle;
+  Clock::time_point since;
+  SessionCounters counters;
+  std::optional<Negotiated> negotiated;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using UpdateHandler = std::function<void(Session&, Update&&)>;
+  using StateHandler = std::function<void(Session&, State from, State to)>;
+
+  Session(asio::io_context& io, SessionConfig config);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start();
+  // Administrative stop; sends Cease/Administrative Shutdown with `reason` (RFC 9003).
+  void stop(std::string_view reason = {});
+  // An incoming connection from this peer, handed over by the Listener.
+  void accept(asio::ip::tcp::socket socket);
+
+  // Queues an UPDATE (Established only); returns false if it could not be encoded.
+  bool send(const Message& m);
+
+  void on_update(UpdateHandler h) { on_update_ = std::move(h); }
+  void on_state(StateHandler h) { on_state_ = std::move(h); }
+
+  State state() const { return state_; }
+  const SessionConfig& config() const { return config_; }
+  const std::optional<Negotiated>& negotiated() const { return negotiated_; }
+  SessionSnapshot snapshot() const;
+
+ private:
+  struct Connection;
+  using ConnectionPtr = std::shared_ptr<Connection>;
+
+  void handle(const Event& e);
+  void run(const FsmAction& a);
+  void change_state(State next);
+
+  void initiate_connect();
+  void read_more(const ConnectionPtr& c);
+  void on_bytes(const ConnectionPtr& c);
+  void on_message(const ConnectionPtr& c, Message&& m);
+  void on_pending_open(const ConnectionPtr& c, Open&& o);
+  void write(const ConnectionPtr& c, Bytes bytes);
+  void write_more(const ConnectionPtr& c);
+  void drop(const ConnectionPtr& c);
+  std::string configure_socket(asio::ip::tcp::socket& s);
+
+  void arm(asio::steady_timer& t, Millis d, EventType e);
+  Millis idle_hold_delay() const;
+  Millis send_hold_time() const;
+  void send_notification(const ConnectionPtr& c, const Notification& n);
+
+  asio::io_context& io_;
+  SessionConfig config_;
+  State state_ = State::kIdle;
+  Clock::time_point since_ = Clock::now();
+  ConnectionPtr conn_;     // the connection the FSM is driving
+  ConnectionPtr pending_;  // an incoming connection in collision resolution
+  uint64_t generation_ = 0;
+  bool first_connect_ = true;
+  std::optional<Negotiated> negotiated_;
+  std::optional<Open> peer_open_;
+  SessionCounters counters_;
+  asio::steady_timer connect_retry_timer_;
+  asio::steady_timer hold_timer_;
+  asio::steady_timer keepalive_timer_;
+  asio::steady_timer idle_hold_timer_;
+  asio::steady_timer connect_delay_timer_;
+  UpdateHandler on_update_;
+  StateHandler on_state_;
+};
+
+using SessionPtr = std::shared_ptr<Session>;
+
+}  // namespace tern::bgp

@@ -1,0 +1,114 @@
+# Shared helpers for interop labs: network namespaces joined by veth pairs, daemons started
+# and stopped by PID, and a cleanup that runs however the test ends. Source it, then call
+# lab_init NAME; everything a lab creates is removed by the EXIT trap.
+#
+# Rules (README "Network rules"): only addresses inside namespaces the lab created; every
+# process is killed by its PID, never by name.
+
+set -euo pipefail
+
+LAB_NAME=""
+LAB_DIR=""
+LAB_NETNS=()
+LAB_PIDS=()
+LAB_RMDIRS=()
+
+lab_log() { echo "[$LAB_NAME] $*" >&2; }
+lab_fail() {
+  echo "[$LAB_NAME] FAIL: $*" >&2
+  exit 1
+}
+
+lab_cleanup() {
+  local rc=$?
+  set +e
+  if [ $rc -ne 0 ] && [ -n "$LAB_DIR" ]; then
+    echo "---- lab files of $LAB_NAME (rc $rc) ----" >&2
+    for f in "$LAB_DIR"/*.log "$LAB_DIR"/*.out "$LAB_DIR"/*.err; do
+      [ -s "$f" ] || continue
+      echo "== $f" >&2
+      tail -n 40 "$f" >&2
+    done
+  fi
+  for pid in "${LAB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 20); do
+    local alive=0
+    for pid in "${LAB_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  for ns in "${LAB_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  for d in "${LAB_RMDIRS[@]}"; do rm -rf "$d"; done
+  [ -n "$LAB_DIR" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_DIR"
+  exit $rc
+}
+
+# lab_init NAME: unique names so labs can run side by side.
+lab_init() {
+  LAB_NAME=$1
+  LAB_DIR=$(mktemp -d "/tmp/tern-lab-$1.XXXXXX")
+  chmod 755 "$LAB_DIR"
+  trap lab_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# lab_ns SHORT VAR: creates namespace "tern-<lab>-<short>-<pid>" with lo up and stores its
+# name in VAR. (Not printed: a $(...) subshell would lose it from the cleanup list.)
+lab_ns() {
+  local ns="tern-$LAB_NAME-$1-$$"
+  LAB_NETNS+=("$ns")
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  printf -v "$2" '%s' "$ns"
+}
+
+# lab_link NS1 ADDR1/LEN NS2 ADDR2/LEN [ADDR6_1/LEN ADDR6_2/LEN]: a veth pair between them.
+lab_link() {
+  local ns1=$1 a1=$2 ns2=$3 a2=$4
+  local v1="tv${RANDOM}a" v2="tv${RANDOM}b"
+  ip link add "$v1" type veth peer name "$v2"
+  ip link set "$v1" netns "$ns1"
+  ip link set "$v2" netns "$ns2"
+  ip -n "$ns1" addr add "$a1" dev "$v1"
+  ip -n "$ns2" addr add "$a2" dev "$v2"
+  if [ $# -ge 6 ]; then
+    ip -n "$ns1" addr add "$5" dev "$v1" nodad
+    ip -n "$ns2" addr add "$6" dev "$v2" nodad
+  fi
+  ip -n "$ns1" link set "$v1" up
+  ip -n "$ns2" link set "$v2" up
+}
+
+# lab_spawn NAME NS CMD...: runs CMD in NS in the background, output in $LAB_DIR/NAME.{out,err};
+# the PID is recorded for cleanup and left in LAB_LAST_PID. Never call it inside $(...).
+lab_spawn() {
+  local name=$1 ns=$2
+  shift 2
+  ip netns exec "$ns" "$@" > "$LAB_DIR/$name.out" 2> "$LAB_DIR/$name.err" &
+  LAB_LAST_PID=$!
+  LAB_PIDS+=("$LAB_LAST_PID")
+}
+
+# lab_track PID: also kill PID at cleanup (daemons that fork and write a pidfile).
+lab_track() { LAB_PIDS+=("$1"); }
+
+# lab_wait_for SECONDS DESCRIPTION CMD...: polls CMD until it succeeds.
+lab_wait_for() {
+  local secs=$1 what=$2
+  shift 2
+  local end=$((SECONDS + secs))
+  while [ $SECONDS -lt $end ]; do
+    if "$@" > /dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  lab_fail "timed out after ${secs}s waiting for: $what"
+}
+
+# lab_wait_pidfile FILE: waits for a daemon's pidfile and tracks the PID.
+lab_wait_pidfile() {
+  lab_wait_for 10 "pidfile $1" test -s "$1"
+  lab_track "$(cat "$1")"
+}
+
+lab_json_has() { grep -q "$2" "$1"; }
