@@ -6,6 +6,8 @@
 #   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
 #   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire)
+#   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
+#                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
 set -euo pipefail
 
@@ -52,7 +54,7 @@ build_main() {
 build_asan() {
   log "building unit tests with ASan+UBSan"
   configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
-  cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests
+  cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests
 }
 
 build_fuzz() {
@@ -120,6 +122,22 @@ cmd_fuzz() {
   return $rc
 }
 
+cmd_soak_sessions() {
+  local minutes=${1:-10}
+  deps
+  build_main
+  log "soak: 4 sessions, hold time 3 s, ${minutes} min, no flap allowed"
+  local pids=() rc=0
+  for s in bird_active frr_passive gobgp_active exabgp_passive; do
+    LAB_TERN_HOLD=3 LAB_HOLD_SECONDS=$((minutes * 60)) \
+      bash interop/session/session_lab.sh build/tools/tern-session "$s" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  [ $rc -eq 0 ] && log "soak passed: no flap in ${minutes} min" || log "soak FAILED"
+  return $rc
+}
+
 cmd_bench() {
   deps
   build_main
@@ -134,6 +152,7 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   fuzz) shift; cmd_fuzz "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  soak-sessions) shift; cmd_soak_sessions "$@" ;;
   build) deps; build_main ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

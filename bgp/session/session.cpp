@@ -68,8 +68,9 @@ void Session::start() {
 void Session::stop(std::string_view reason) {
   Event e{EventType::kManualStop, {}};
   if (!reason.empty()) e.notification = Notification::shutdown(err::kAdminShutdown, reason);
+  counters_.last_error = "stopped by the operator";
   handle(e);
-  idle_hold_timer_.cancel();
+  idle_hold_timer_.stop();
 }
 
 // ------------------------------------------------------------------ FSM glue
@@ -85,7 +86,6 @@ void Session::change_state(State next) {
   const State from = state_;
   state_ = next;
   since_ = Clock::now();
-  ++generation_;  // every timer armed for the previous state is now stale
   ++counters_.transitions;
   if (next == State::kEstablished || from == State::kEstablished) {
     spdlog::info("peer {} ({}): {} -> {}", config_.name, config_.remote.to_string(),
@@ -101,11 +101,12 @@ void Session::run(const FsmAction& a) {
     case ActionType::kInitiateTcp:
       if (first_connect_ && config_.connect_delay.count() > 0) {
         first_connect_ = false;
-        connect_delay_timer_.expires_after(config_.connect_delay);
-        connect_delay_timer_.async_wait(
-            [self = weak_from_this(), gen = generation_](const boost::system::error_code& ec) {
+        auto& t = connect_delay_timer_;
+        t.timer.expires_after(config_.connect_delay);
+        t.timer.async_wait(
+            [self = weak_from_this(), token = ++t.token](const boost::system::error_code& ec) {
               auto s = self.lock();
-              if (!s || ec || gen != s->generation_) return;
+              if (!s || ec || token != s->connect_delay_timer_.token) return;
               s->initiate_connect();
             });
       } else {
@@ -131,7 +132,7 @@ void Session::run(const FsmAction& a) {
       arm(connect_retry_timer_, config_.connect_retry, EventType::kConnectRetryTimerExpires);
       break;
     case ActionType::kStopConnectRetryTimer:
-      connect_retry_timer_.cancel();
+      connect_retry_timer_.stop();
       break;
     case ActionType::kStartHoldTimerLarge:
       arm(hold_timer_, config_.open_hold, EventType::kHoldTimerExpires);
@@ -140,7 +141,7 @@ void Session::run(const FsmAction& a) {
       if (negotiated_ && negotiated_->hold_time > 0) {
         arm(hold_timer_, Millis(negotiated_->hold_time * 1000), EventType::kHoldTimerExpires);
       } else {
-        hold_timer_.cancel();
+        hold_timer_.stop();
       }
       break;
     case ActionType::kStartKeepaliveTimer:
@@ -150,10 +151,10 @@ void Session::run(const FsmAction& a) {
       }
       break;
     case ActionType::kStopTimers:
-      connect_retry_timer_.cancel();
-      hold_timer_.cancel();
-      keepalive_timer_.cancel();
-      connect_delay_timer_.cancel();
+      connect_retry_timer_.stop();
+      hold_timer_.stop();
+      keepalive_timer_.stop();
+      connect_delay_timer_.stop();
       break;
     case ActionType::kStartIdleHoldTimer:
       arm(idle_hold_timer_, idle_hold_delay(), EventType::kIdleHoldTimerExpires);
@@ -175,14 +176,15 @@ void Session::run(const FsmAction& a) {
   }
 }
 
-void Session::arm(asio::steady_timer& t, Millis d, EventType e) {
-  t.expires_after(d);
-  t.async_wait(
-      [self = weak_from_this(), gen = generation_, e](const boost::system::error_code& ec) {
-        auto s = self.lock();
-        if (!s || ec || gen != s->generation_) return;
-        s->handle(Event{e, {}});
-      });
+void Session::arm(FsmTimer& t, Millis d, EventType e) {
+  t.timer.expires_after(d);
+  t.timer.async_wait([self = weak_from_this(), timer = &t, token = ++t.token,
+                      e](const boost::system::error_code& ec) {
+    auto s = self.lock();
+    // The timer lives in the session, so `timer` is valid whenever the session is.
+    if (!s || ec || token != timer->token) return;
+    s->handle(Event{e, {}});
+  });
 }
 
 Millis Session::idle_hold_delay() const {
@@ -450,7 +452,7 @@ void Session::write_more(const ConnectionPtr& c) {
     }
     return;
   }
-  if (!c->writing) {
+  if (!c->writing && !c->closing) {  // once closing, drop()'s grace timer is in charge
     // RFC 9687: if nothing can be written for SendHoldTime, the peer is not reading.
     c->send_hold.expires_after(send_hold_time());
     c->send_hold.async_wait([self = weak_from_this(), c](const boost::system::error_code& ec) {
@@ -482,8 +484,18 @@ void Session::write_more(const ConnectionPtr& c) {
 
 void Session::drop(const ConnectionPtr& c) {
   c->closing = true;
-  if (c->writing || !c->tx.empty()) return;  // write_more closes once the NOTIFICATION is out
   boost::system::error_code ec;
+  if (c->writing || !c->tx.empty()) {
+    // Let a queued NOTIFICATION go out, but never wait on a peer that does not read: the
+    // socket is closed after a grace period either way.
+    c->send_hold.expires_after(Millis(2000));
+    c->send_hold.async_wait([c](const boost::system::error_code& e) {
+      if (e) return;
+      boost::system::error_code ignored;
+      c->socket.close(ignored);
+    });
+    return;
+  }
   c->send_hold.cancel();
   c->socket.shutdown(tcp::socket::shutdown_both, ec);
   c->socket.close(ec);

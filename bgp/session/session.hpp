@@ -1,8 +1,9 @@
 #pragma once
 // One BGP peer over TCP (Boost.Asio): the socket(s), framing, timers and counters around the
 // pure FSM in bgp/fsm. Everything runs on the owning io_context's single thread; nothing here
-// locks. Each connection carries a generation number and every timer and I/O handler checks
-// it, so a callback armed for an old connection can never act on a newer one.
+// locks. Every timer carries a token that arming and stopping both change, and I/O handlers
+// check that their connection is still the current one, so a callback that was already queued
+// when its timer was stopped or its connection replaced can never act.
 
 #include <chrono>
 #include <deque>
@@ -107,7 +108,18 @@ class Session : public std::enable_shared_from_this<Session> {
   void drop(const ConnectionPtr& c);
   std::string configure_socket(asio::ip::tcp::socket& s);
 
-  void arm(asio::steady_timer& t, Millis d, EventType e);
+  // A timer whose queued expiry is ignored once it has been re-armed or stopped.
+  struct FsmTimer {
+    explicit FsmTimer(asio::io_context& io) : timer(io) {}
+    asio::steady_timer timer;
+    uint64_t token = 0;
+    void stop() {
+      ++token;
+      timer.cancel();
+    }
+  };
+
+  void arm(FsmTimer& t, Millis d, EventType e);
   Millis idle_hold_delay() const;
   Millis send_hold_time() const;
   void send_notification(const ConnectionPtr& c, const Notification& n);
@@ -118,16 +130,15 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point since_ = Clock::now();
   ConnectionPtr conn_;     // the connection the FSM is driving
   ConnectionPtr pending_;  // an incoming connection in collision resolution
-  uint64_t generation_ = 0;
   bool first_connect_ = true;
   std::optional<Negotiated> negotiated_;
   std::optional<Open> peer_open_;
   SessionCounters counters_;
-  asio::steady_timer connect_retry_timer_;
-  asio::steady_timer hold_timer_;
-  asio::steady_timer keepalive_timer_;
-  asio::steady_timer idle_hold_timer_;
-  asio::steady_timer connect_delay_timer_;
+  FsmTimer connect_retry_timer_;
+  FsmTimer hold_timer_;
+  FsmTimer keepalive_timer_;
+  FsmTimer idle_hold_timer_;
+  FsmTimer connect_delay_timer_;
   UpdateHandler on_update_;
   StateHandler on_state_;
 };

@@ -47,7 +47,7 @@ case "$PEER" in
 esac
 
 tern_args=(--name "$PEER" --peer "$PEER_IP" --peer-as "$PEER_AS" --local-as "$TERN_AS"
-  --router-id 10.99.0.1 --hold 30 --families ipv4,ipv6 --connect-delay-ms 0
+  --router-id 10.99.0.1 --hold "${LAB_TERN_HOLD:-30}" --families ipv4,ipv6 --connect-delay-ms 0
   --connect-retry-ms 1000 --announce 10.244.7.0/26 --next-hop 10.99.0.1)
 if [ "$MODE" = passive ]; then
   tern_args+=(--passive --listen "$TERN_IP")

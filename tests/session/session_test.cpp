@@ -1,0 +1,324 @@
+// Sessions over loopback, in process: a raw "evil peer" writing bytes on a socket gets the
+// exact NOTIFICATION for each malformed OPEN and header while another peer's session stays
+// up; hold timer expiry; collision resolution; the send hold timer.
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <thread>
+
+#include "bgp/session/listener.hpp"
+#include "bgp/session/session.hpp"
+#include "bgp/wire/format.hpp"
+
+namespace tern::bgp {
+namespace {
+
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+const auto kLo1 = asio::ip::make_address("127.0.0.1");
+const auto kLo2 = asio::ip::make_address("127.0.0.2");
+const auto kLo3 = asio::ip::make_address("127.0.0.3");
+
+SessionConfig config(const char* name, asio::ip::address remote, uint32_t router_id) {
+  SessionConfig c;
+  c.name = name;
+  c.remote = remote;
+  c.settings.local_as = 64512;
+  c.settings.peer_as = 64512;
+  c.settings.router_id = router_id;
+  c.connect_delay = 0ms;
+  c.connect_retry = 200ms;
+  c.idle_hold_min = 100ms;
+  c.idle_hold_max = 200ms;
+  return c;
+}
+
+// Runs the loop until `done` or the deadline; true if `done` became true.
+template <class F>
+bool run_until(asio::io_context& io, std::chrono::milliseconds limit, F&& done) {
+  const auto end = Clock::now() + limit;
+  while (Clock::now() < end) {
+    if (done()) return true;
+    io.restart();
+    io.run_for(20ms);
+  }
+  return done();
+}
+
+// A blocking peer on a plain socket, run in its own thread.
+class RawPeer {
+ public:
+  RawPeer(asio::ip::address from, uint16_t port) {
+    sock_.open(tcp::v4());
+    sock_.bind(tcp::endpoint(from, 0));
+    sock_.connect(tcp::endpoint(kLo1, port));
+    timeval tv{3, 0};
+    setsockopt(sock_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  void send(const Bytes& b) { asio::write(sock_, asio::buffer(b)); }
+  // Reads one whole message (empty on EOF or timeout).
+  Bytes read_message() {
+    Bytes m(19);
+    boost::system::error_code ec;
+    asio::read(sock_, asio::buffer(m), ec);
+    if (ec) return {};
+    const size_t len = (m[16] << 8) | m[17];
+    if (len < 19) return m;
+    m.resize(len);
+    asio::read(sock_, asio::buffer(m.data() + 19, len - 19), ec);
+    return ec ? Bytes{} : m;
+  }
+  // Reads until a message of `type` arrives (skipping others).
+  Bytes read_until(uint8_t type) {
+    for (int i = 0; i < 20; ++i) {
+      Bytes m = read_message();
+      if (m.empty() || m[18] == type) return m;
+    }
+    return {};
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket sock_{io_};
+};
+
+Bytes open_bytes(uint8_t version, uint16_t as, uint16_t hold, uint32_t id, Bytes params = {}) {
+  Bytes body = {version,
+                static_cast<uint8_t>(as >> 8),
+                static_cast<uint8_t>(as),
+                static_cast<uint8_t>(hold >> 8),
+                static_cast<uint8_t>(hold),
+                static_cast<uint8_t>(id >> 24),
+                static_cast<uint8_t>(id >> 16),
+                static_cast<uint8_t>(id >> 8),
+                static_cast<uint8_t>(id),
+                static_cast<uint8_t>(params.size())};
+  body.insert(body.end(), params.begin(), params.end());
+  Bytes m(16, 0xff);
+  m.push_back(0);
+  m.push_back(static_cast<uint8_t>(19 + body.size()));
+  m.push_back(1);
+  m.insert(m.end(), body.begin(), body.end());
+  return m;
+}
+
+Bytes notification(uint8_t code, uint8_t sub, Bytes data = {}) {
+  Bytes m(16, 0xff);
+  m.push_back(0);
+  m.push_back(static_cast<uint8_t>(21 + data.size()));
+  m.push_back(3);
+  m.push_back(code);
+  m.push_back(sub);
+  m.insert(m.end(), data.begin(), data.end());
+  return m;
+}
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    listener_ = std::make_unique<Listener>(io_, [this](const asio::ip::address& a) -> SessionPtr {
+      for (auto& s : sessions_)
+        if (s->config().remote == a) return s;
+      return nullptr;
+    });
+    ASSERT_EQ(listener_->listen(tcp::endpoint(kLo1, 0)), "");
+  }
+  SessionPtr add(SessionConfig c) {
+    sessions_.push_back(std::make_shared<Session>(io_, std::move(c)));
+    return sessions_.back();
+  }
+  // Runs the raw peer's script in a thread while the loop serves tern's side.
+  template <class F>
+  void with_peer(F&& script, std::chrono::milliseconds limit = 5000ms) {
+    std::atomic<bool> done{false};
+    std::thread t([&] {
+      script();
+      done = true;
+    });
+    run_until(io_, limit, [&] { return done.load(); });
+    t.join();
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<Listener> listener_;
+  std::vector<SessionPtr> sessions_;
+};
+
+struct EvilCase {
+  const char* name;
+  Bytes sent;
+  Bytes expected;
+};
+
+TEST_F(SessionTest, EvilPeerGetsExactNotificationsAndOthersStayUp) {
+  // A well-behaved tern peer on 127.0.0.3 talks to our session for 127.0.0.3 through the
+  // same listener, and must not notice anything.
+  auto evil = add([] {
+    auto c = config("evil", kLo2, 0x0a000001);
+    c.passive = true;
+    return c;
+  }());
+  auto good = add([] {
+    auto c = config("good", kLo3, 0x0a000001);
+    c.passive = true;
+    return c;
+  }());
+  asio::io_context peer_io;
+  auto other = std::make_shared<Session>(io_, [&] {
+    auto c = config("other", kLo1, 0x0a000003);
+    c.local = kLo3;
+    c.remote_port = listener_->port();
+    return c;
+  }());
+  evil->start();
+  good->start();
+  other->start();
+  ASSERT_TRUE(run_until(io_, 3000ms, [&] { return good->state() == State::kEstablished; }));
+
+  Bytes bad_marker = Bytes(open_bytes(4, 64512, 90, 0x0a000002));
+  bad_marker[0] = 0;
+  const EvilCase cases[] = {
+      {"marker", bad_marker, notification(1, 1)},
+      {"length 18",
+       Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+             0xff, 0xff, 0x00, 0x12, 0x04},
+       notification(1, 2, {0x00, 0x12})},
+      {"type 9",
+       Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+             0xff, 0xff, 0x00, 0x13, 0x09},
+       notification(1, 3, {0x09})},
+      {"version 3", open_bytes(3, 64512, 90, 0x0a000002), notification(2, 1, {0, 4})},
+      {"AS 0", open_bytes(4, 0, 90, 0x0a000002), notification(2, 2)},
+      {"wrong AS", open_bytes(4, 64999, 90, 0x0a000002), notification(2, 2, {0xfd, 0xe7})},
+      {"identifier 0", open_bytes(4, 64512, 90, 0), notification(2, 3)},
+      {"our identifier", open_bytes(4, 64512, 90, 0x0a000001), notification(2, 3)},
+      {"hold 2", open_bytes(4, 64512, 2, 0x0a000002), notification(2, 6)},
+      {"optional parameter 1", open_bytes(4, 64512, 90, 0x0a000002, {1, 2, 0, 0}),
+       notification(2, 4)},
+      {"no common family", open_bytes(4, 64512, 90, 0x0a000002, {2, 6, 1, 4, 0, 2, 0, 1}),
+       notification(2, 7, {1, 4, 0, 1, 0, 1})},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    // The evil session backs off after each error; wait until it listens again.
+    ASSERT_TRUE(run_until(io_, 3000ms, [&] { return evil->state() == State::kActive; }));
+    Bytes got;
+    with_peer([&] {
+      RawPeer p(kLo2, listener_->port());
+      EXPECT_EQ(p.read_message().at(18), 1) << "tern sends its OPEN first";
+      p.send(c.sent);
+      got = p.read_until(3);
+    });
+    EXPECT_EQ(to_hex(got), to_hex(c.expected));
+    run_until(io_, 200ms, [] { return false; });
+    EXPECT_EQ(good->state(), State::kEstablished);
+    EXPECT_EQ(good->snapshot().counters.established_count, 1u) << "the other session never flapped";
+  }
+}
+
+TEST_F(SessionTest, HoldTimerExpiryIsNotifiedAndSessionRecovers) {
+  auto s = add([] {
+    auto c = config("silent", kLo2, 0x0a000001);
+    c.passive = true;
+    return c;
+  }());
+  s->start();
+  std::vector<uint8_t> types;
+  with_peer(
+      [&] {
+        RawPeer p(kLo2, listener_->port());
+        p.read_message();  // tern's OPEN
+        p.send(open_bytes(4, 64512, 3, 0x0a000002));
+        p.send(encode(Message{Keepalive{}}, {}).value());
+        // Then silence: tern must keep sending keepalives (every second) and after 3 s give
+        // up with Hold Timer Expired.
+        for (Bytes m = p.read_message(); !m.empty(); m = p.read_message()) {
+          types.push_back(m[18]);
+          if (m[18] == 3) {
+            EXPECT_EQ(to_hex(m), to_hex(notification(4, 0)));
+            break;
+          }
+        }
+      },
+      8000ms);
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(types.back(), 3);
+  EXPECT_GE(std::count(types.begin(), types.end(), 4), 2) << "keepalives before the hold expired";
+  EXPECT_EQ(s->snapshot().counters.established_count, 1u);
+  EXPECT_TRUE(run_until(io_, 2000ms, [&] { return s->state() == State::kActive; }))
+      << "back to listening after the idle hold";
+}
+
+TEST(SessionCollision, BothSidesConnectOneConnectionSurvives) {
+  asio::io_context io;
+  std::vector<SessionPtr> a_side, b_side;
+  Listener la(io, [&](const asio::ip::address& r) { return r == kLo3 ? a_side.at(0) : nullptr; });
+  Listener lb(io, [&](const asio::ip::address& r) { return r == kLo2 ? b_side.at(0) : nullptr; });
+  ASSERT_EQ(la.listen(tcp::endpoint(kLo2, 0)), "");
+  ASSERT_EQ(lb.listen(tcp::endpoint(kLo3, 0)), "");
+  auto ca = config("a", kLo3, 0x0a000001);
+  ca.local = kLo2;
+  ca.remote_port = lb.port();
+  auto cb = config("b", kLo2, 0x0a000002);
+  cb.local = kLo3;
+  cb.remote_port = la.port();
+  a_side.push_back(std::make_shared<Session>(io, ca));
+  b_side.push_back(std::make_shared<Session>(io, cb));
+  a_side[0]->start();
+  b_side[0]->start();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] {
+    return a_side[0]->state() == State::kEstablished && b_side[0]->state() == State::kEstablished;
+  }));
+  run_until(io, 500ms, [] { return false; });
+  EXPECT_EQ(a_side[0]->state(), State::kEstablished);
+  EXPECT_EQ(b_side[0]->state(), State::kEstablished);
+  EXPECT_EQ(a_side[0]->snapshot().counters.established_count, 1u);
+  EXPECT_EQ(b_side[0]->snapshot().counters.established_count, 1u);
+}
+
+TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
+  auto s = add([] {
+    auto c = config("stuck", kLo2, 0x0a000001);
+    c.passive = true;
+    c.send_hold = 1000ms;
+    return c;
+  }());
+  s->start();
+  std::atomic<bool> established{false};
+  std::atomic<bool> release{false};
+  std::thread t([&] {
+    RawPeer p(kLo2, listener_->port());
+    p.read_message();
+    p.send(open_bytes(4, 64512, 90, 0x0a000002));
+    p.send(encode(Message{Keepalive{}}, {}).value());
+    p.read_until(4);
+    established = true;
+    while (!release)
+      std::this_thread::sleep_for(10ms);  // never read again
+  });
+  ASSERT_TRUE(run_until(io_, 3000ms, [&] { return s->state() == State::kEstablished; }));
+  // Fill the socket until the kernel buffers are full.
+  Update u;
+  u.attrs.origin = Origin::kIgp;
+  u.attrs.as_path = AsPath{};
+  u.attrs.next_hop = IpAddr::v4(0x0a000001);
+  for (uint32_t i = 0; i < 700; ++i) {  // stays under 4096 bytes
+    Prefix p;
+    p.len = 32;
+    p.b = {10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i), 1};
+    u.nlri.push_back({p, 0});
+  }
+  for (int i = 0; i < 5000 && s->state() == State::kEstablished; ++i)
+    ASSERT_TRUE(s->send(Message{u}));
+  const bool dropped = run_until(io_, 5000ms, [&] { return s->state() != State::kEstablished; });
+  release = true;
+  t.join();
+  ASSERT_TRUE(dropped);
+  ASSERT_TRUE(s->snapshot().counters.last_sent.has_value());
+  EXPECT_EQ(s->snapshot().counters.last_sent->code, err::kSendHoldTimer);
+}
+
+}  // namespace
+}  // namespace tern::bgp
