@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
 JOBS=$(nproc)
+FUZZ_TARGETS="header open capabilities update notification route_refresh"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -60,7 +61,8 @@ build_asan() {
 build_fuzz() {
   log "building fuzz targets (clang, libFuzzer, ASan+UBSan)"
   CC=clang CXX=clang++ configure build-fuzz -DTERN_FUZZ=ON "$@"
-  cmake --build build-fuzz -j "$JOBS"
+  cmake --build build-fuzz -j "$JOBS" --target make_seeds \
+    $(for t in $FUZZ_TARGETS; do printf 'fuzz_%s ' "$t"; done)
 }
 
 # Runs ctest in each build dir, then prints one closing line over all of them.
@@ -114,7 +116,7 @@ cmd_fuzz() {
   deps
   build_fuzz
   local rc=0
-  for t in header open capabilities update notification route_refresh; do
+  for t in $FUZZ_TARGETS; do
     log "fuzz_$t for ${seconds}s"
     tests/fuzz/run_fuzz.sh "build-fuzz/tests/fuzz/fuzz_$t" build-fuzz/tests/fuzz/make_seeds \
       tests/vectors build-fuzz/fuzz-work "$t" "$seconds" || rc=1

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bgp/session/socket_options.hpp"
+#include "bgp/session/timers.hpp"
 #include "bgp/wire/format.hpp"
 
 namespace tern::bgp {
@@ -50,7 +51,8 @@ Session::Session(asio::io_context& io, SessionConfig config)
       hold_timer_(io),
       keepalive_timer_(io),
       idle_hold_timer_(io),
-      connect_delay_timer_(io) {}
+      connect_delay_timer_(io),
+      rng_(std::random_device{}()) {}
 
 Session::~Session() {
   for (auto* c : {conn_.get(), pending_.get()}) {
@@ -129,7 +131,8 @@ void Session::run(const FsmAction& a) {
       if (conn_) send_notification(conn_, a.notification);
       break;
     case ActionType::kStartConnectRetryTimer:
-      arm(connect_retry_timer_, config_.connect_retry, EventType::kConnectRetryTimerExpires);
+      arm(connect_retry_timer_, jittered(config_.connect_retry, rng_()),
+          EventType::kConnectRetryTimerExpires);
       break;
     case ActionType::kStopConnectRetryTimer:
       connect_retry_timer_.stop();
@@ -146,7 +149,7 @@ void Session::run(const FsmAction& a) {
       break;
     case ActionType::kStartKeepaliveTimer:
       if (negotiated_ && negotiated_->keepalive_time > 0) {
-        arm(keepalive_timer_, Millis(negotiated_->keepalive_time * 1000),
+        arm(keepalive_timer_, jittered(Millis(negotiated_->keepalive_time * 1000), rng_()),
             EventType::kKeepaliveTimerExpires);
       }
       break;
@@ -188,18 +191,13 @@ void Session::arm(FsmTimer& t, Millis d, EventType e) {
 }
 
 Millis Session::idle_hold_delay() const {
-  // Exponential back-off from the first failure: min, 2 min, 4 min ... capped at max.
-  const uint32_t n = std::max<uint32_t>(counters_.connect_retry_count, 1);
-  Millis d = config_.idle_hold_min;
-  for (uint32_t i = 1; i < n && d < config_.idle_hold_max; ++i)
-    d *= 2;
-  return std::min(d, config_.idle_hold_max);
+  return idle_hold_backoff(config_.idle_hold_min, config_.idle_hold_max,
+                           std::max<uint32_t>(counters_.connect_retry_count, 1));
 }
 
 Millis Session::send_hold_time() const {
-  if (config_.send_hold.count() > 0) return config_.send_hold;
-  const Millis hold(negotiated_ ? negotiated_->hold_time * 1000 : config_.open_hold.count());
-  return std::max(Millis(480000), 2 * hold);
+  const Millis hold = negotiated_ ? Millis(negotiated_->hold_time * 1000) : config_.open_hold;
+  return tern::bgp::send_hold_time(config_.send_hold, hold);
 }
 
 // ------------------------------------------------------------------ connections

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include "bgp/session/asio.hpp"
 
@@ -39,7 +40,8 @@ struct SessionConfig {
   Millis idle_hold_min{5000};
   Millis idle_hold_max{30000};
   Millis open_hold{240000};  // RFC 4271 8.2.2 "large value" while waiting for OPEN
-  // RFC 9687: 0 picks max(8 min, 2 x hold time).
+  // RFC 9687: 0 picks max(8 min, 2 x hold time). Connect retry and keepalive are jittered
+  // (RFC 4271 10); see timers.hpp.
   Millis send_hold{0};
 };
 
@@ -139,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
   FsmTimer keepalive_timer_;
   FsmTimer idle_hold_timer_;
   FsmTimer connect_delay_timer_;
+  std::minstd_rand rng_;  // timer jitter only
   UpdateHandler on_update_;
   StateHandler on_state_;
 };

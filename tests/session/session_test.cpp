@@ -282,7 +282,7 @@ TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   auto s = add([] {
     auto c = config("stuck", kLo2, 0x0a000001);
     c.passive = true;
-    c.send_hold = 1000ms;
+    c.send_hold = 3500ms;  // RFC 9687: must exceed the hold time (3 s below)
     return c;
   }());
   s->start();
@@ -291,12 +291,16 @@ TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   std::thread t([&] {
     RawPeer p(kLo2, listener_->port());
     p.read_message();
-    p.send(open_bytes(4, 64512, 90, 0x0a000002));
+    p.send(open_bytes(4, 64512, 3, 0x0a000002));
     p.send(encode(Message{Keepalive{}}, {}).value());
     p.read_until(4);
     established = true;
-    while (!release)
-      std::this_thread::sleep_for(10ms);  // never read again
+    // Never read again, but keep talking so the hold timer is not what ends the session.
+    while (!release) {
+      p.send(encode(Message{Keepalive{}}, {}).value());
+      for (int i = 0; i < 50 && !release; ++i)
+        std::this_thread::sleep_for(10ms);
+    }
   });
   ASSERT_TRUE(run_until(io_, 3000ms, [&] { return s->state() == State::kEstablished; }));
   // Fill the socket until the kernel buffers are full.
@@ -312,7 +316,7 @@ TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   }
   for (int i = 0; i < 5000 && s->state() == State::kEstablished; ++i)
     ASSERT_TRUE(s->send(Message{u}));
-  const bool dropped = run_until(io_, 5000ms, [&] { return s->state() != State::kEstablished; });
+  const bool dropped = run_until(io_, 8000ms, [&] { return s->state() != State::kEstablished; });
   release = true;
   t.join();
   ASSERT_TRUE(dropped);
