@@ -52,6 +52,13 @@ Transition stay(State s) {
   return Transition{s, {}};
 }
 
+Transition to(State next, std::initializer_list<ActionType> actions) {
+  Transition t{next, {}};
+  for (ActionType a : actions)
+    t.actions.push(a);
+  return t;
+}
+
 Transition start(bool passive) {
   Transition t{passive ? State::kActive : State::kConnect, {}};
   t.actions.push(A::kStartConnectRetryTimer);
@@ -111,20 +118,17 @@ Transition from_connect_or_active(State s, bool passive, const Event& e) {
     }
     case E::kTcpConnected:
       return connected();
-    case E::kTcpConnectionFails: {
-      Transition t{State::kActive, {}};
-      t.actions.push(A::kDropTcp);
-      t.actions.push(A::kStartConnectRetryTimer);
-      return t;
-    }
+    case E::kTcpConnectionFails:
+      return to(State::kActive, {A::kDropTcp, A::kStartConnectRetryTimer});
     default:
       // 8.2.2 "any other event" in Connect/Active: no NOTIFICATION (no OPEN exchanged yet).
       return fail(s, std::nullopt);
   }
 }
 
-Transition from_open_sent(const Event& e) {
-  const State s = State::kOpenSent;
+// Events that OpenSent, OpenConfirm and Established treat alike: an OPEN has been sent, so
+// errors are notified, and the operator's stop is a Cease.
+std::optional<Transition> after_open_sent(State s, const Event& e) {
   switch (e.type) {
     case E::kManualStart:
     case E::kManualStartPassive:
@@ -140,21 +144,6 @@ Transition from_open_sent(const Event& e) {
       return fail(s, Notification{err::kHoldTimer, 0, {}});
     case E::kSendHoldTimerExpires:
       return fail(s, Notification{err::kSendHoldTimer, 0, {}});
-    case E::kTcpConnectionFails: {
-      Transition t{State::kActive, {}};
-      t.actions.push(A::kStopTimers);
-      t.actions.push(A::kDropTcp);
-      t.actions.push(A::kStartConnectRetryTimer);
-      return t;
-    }
-    case E::kBgpOpen: {
-      Transition t{State::kOpenConfirm, {}};
-      t.actions.push(A::kStopConnectRetryTimer);
-      t.actions.push(A::kSendKeepalive);
-      t.actions.push(A::kStartKeepaliveTimer);
-      t.actions.push(A::kStartHoldTimer);
-      return t;
-    }
     case E::kBgpHeaderErr:
     case E::kBgpOpenMsgErr:
       return fail(s, e.notification);
@@ -164,6 +153,23 @@ Transition from_open_sent(const Event& e) {
       return fail(s, std::nullopt, false);
     case E::kNotifMsg:
       return fail(s, std::nullopt);
+    case E::kKeepaliveTimerExpires:
+      if (s == State::kOpenSent) return std::nullopt;  // no keepalives before the OPEN
+      return to(s, {A::kSendKeepalive, A::kStartKeepaliveTimer});
+    default:
+      return std::nullopt;
+  }
+}
+
+Transition from_open_sent(const Event& e) {
+  const State s = State::kOpenSent;
+  if (auto t = after_open_sent(s, e)) return std::move(*t);
+  switch (e.type) {
+    case E::kTcpConnectionFails:
+      return to(State::kActive, {A::kStopTimers, A::kDropTcp, A::kStartConnectRetryTimer});
+    case E::kBgpOpen:
+      return to(State::kOpenConfirm, {A::kStopConnectRetryTimer, A::kSendKeepalive,
+                                      A::kStartKeepaliveTimer, A::kStartHoldTimer});
     default:
       return fail(s, fsm_error(s));
   }
@@ -171,43 +177,12 @@ Transition from_open_sent(const Event& e) {
 
 Transition from_open_confirm(const Event& e) {
   const State s = State::kOpenConfirm;
+  if (auto t = after_open_sent(s, e)) return std::move(*t);
   switch (e.type) {
-    case E::kManualStart:
-    case E::kManualStartPassive:
-    case E::kAutomaticStart:
-    case E::kAutomaticStartPassive:
-    case E::kIdleHoldTimerExpires:
-      return stay(s);
-    case E::kManualStop:
-      return stop(s, e, true);
-    case E::kAutomaticStop:
-      return stop(s, e, false);
-    case E::kHoldTimerExpires:
-      return fail(s, Notification{err::kHoldTimer, 0, {}});
-    case E::kSendHoldTimerExpires:
-      return fail(s, Notification{err::kSendHoldTimer, 0, {}});
-    case E::kKeepaliveTimerExpires: {
-      Transition t{s, {}};
-      t.actions.push(A::kSendKeepalive);
-      t.actions.push(A::kStartKeepaliveTimer);
-      return t;
-    }
     case E::kTcpConnectionFails:
-    case E::kNotifMsg:
       return fail(s, std::nullopt);
-    case E::kNotifMsgVerErr:
-      return fail(s, std::nullopt, false);
-    case E::kBgpHeaderErr:
-    case E::kBgpOpenMsgErr:
-      return fail(s, e.notification);
-    case E::kOpenCollisionDump:
-      return fail(s, cease(err::kCollisionResolution));
-    case E::kKeepAliveMsg: {
-      Transition t{State::kEstablished, {}};
-      t.actions.push(A::kStartHoldTimer);
-      t.actions.push(A::kEstablished);
-      return t;
-    }
+    case E::kKeepAliveMsg:
+      return to(State::kEstablished, {A::kStartHoldTimer, A::kEstablished});
     default:
       return fail(s, fsm_error(s));
   }
@@ -215,50 +190,17 @@ Transition from_open_confirm(const Event& e) {
 
 Transition from_established(const Event& e) {
   const State s = State::kEstablished;
+  if (auto t = after_open_sent(s, e)) return std::move(*t);
   switch (e.type) {
-    case E::kManualStart:
-    case E::kManualStartPassive:
-    case E::kAutomaticStart:
-    case E::kAutomaticStartPassive:
-    case E::kIdleHoldTimerExpires:
-      return stay(s);
-    case E::kManualStop:
-      return stop(s, e, true);
-    case E::kAutomaticStop:
-      return stop(s, e, false);
-    case E::kHoldTimerExpires:
-      return fail(s, Notification{err::kHoldTimer, 0, {}});
-    case E::kSendHoldTimerExpires:
-      return fail(s, Notification{err::kSendHoldTimer, 0, {}});
-    case E::kKeepaliveTimerExpires: {
-      Transition t{s, {}};
-      t.actions.push(A::kSendKeepalive);
-      t.actions.push(A::kStartKeepaliveTimer);
-      return t;
-    }
-    case E::kKeepAliveMsg: {
-      Transition t{s, {}};
-      t.actions.push(A::kStartHoldTimer);
-      return t;
-    }
+    case E::kKeepAliveMsg:
+      return to(s, {A::kStartHoldTimer});
     case E::kUpdateMsg:
-    case E::kRouteRefreshMsg: {
-      Transition t{s, {}};
-      t.actions.push(A::kStartHoldTimer);
-      t.actions.push(A::kProcessMessage);
-      return t;
-    }
+    case E::kRouteRefreshMsg:
+      return to(s, {A::kStartHoldTimer, A::kProcessMessage});
     case E::kTcpConnectionFails:
-    case E::kNotifMsg:
       return fail(s, std::nullopt);
-    case E::kNotifMsgVerErr:
-      return fail(s, std::nullopt, false);
-    case E::kBgpHeaderErr:
-    case E::kBgpOpenMsgErr:
     case E::kUpdateMsgErr:
       return fail(s, e.notification);
-    case E::kOpenCollisionDump:
-      return fail(s, cease(err::kCollisionResolution));
     default:
       return fail(s, fsm_error(s));
   }

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstring>
-
 #include "bgp/session/socket_options.hpp"
 
 namespace tern::bgp {
@@ -36,22 +34,8 @@ std::string Listener::listen(const tcp::endpoint& at) {
 }
 
 std::string Listener::set_md5(const asio::ip::address& peer, const std::string& key) {
-  sockaddr_storage ss{};
-  const bool v4_on_v6 = peer.is_v4() && acceptor_.local_endpoint().address().is_v6();
-  if (peer.is_v4() && !v4_on_v6) {
-    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
-    s->sin_family = AF_INET;
-    const auto b = peer.to_v4().to_bytes();
-    std::memcpy(&s->sin_addr, b.data(), 4);
-  } else {
-    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
-    s->sin6_family = AF_INET6;
-    const auto b = peer.is_v4()
-                       ? asio::ip::make_address_v6(asio::ip::v4_mapped, peer.to_v4()).to_bytes()
-                       : peer.to_v6().to_bytes();
-    std::memcpy(&s->sin6_addr, b.data(), 16);
-  }
-  return set_tcp_md5(acceptor_.native_handle(), ss, key);
+  // IPv6 listeners are v6-only (see listen()), so a peer's own family is the key's family.
+  return set_tcp_md5(acceptor_.native_handle(), to_sockaddr(peer), key);
 }
 
 uint16_t Listener::port() const {

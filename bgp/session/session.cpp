@@ -24,26 +24,6 @@ struct Session::Connection {
   CodecContext ctx;  // what the codec may assume on this connection
 };
 
-namespace {
-
-sockaddr_storage to_sockaddr(const asio::ip::address& a) {
-  sockaddr_storage ss{};
-  if (a.is_v4()) {
-    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
-    s->sin_family = AF_INET;
-    const auto b = a.to_v4().to_bytes();
-    std::memcpy(&s->sin_addr, b.data(), 4);
-  } else {
-    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
-    s->sin6_family = AF_INET6;
-    const auto b = a.to_v6().to_bytes();
-    std::memcpy(&s->sin6_addr, b.data(), 16);
-  }
-  return ss;
-}
-
-}  // namespace
-
 Session::Session(asio::io_context& io, SessionConfig config)
     : io_(io),
       config_(std::move(config)),

@@ -1,7 +1,7 @@
 #include "bgp/session/socket_options.hpp"
 
-#include <linux/tcp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -16,6 +16,22 @@ std::string fail(const char* what) {
 }
 
 }  // namespace
+
+sockaddr_storage to_sockaddr(const boost::asio::ip::address& a) {
+  sockaddr_storage ss{};
+  if (a.is_v4()) {
+    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
+    s->sin_family = AF_INET;
+    const auto b = a.to_v4().to_bytes();
+    std::memcpy(&s->sin_addr, b.data(), 4);
+  } else {
+    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
+    s->sin6_family = AF_INET6;
+    const auto b = a.to_v6().to_bytes();
+    std::memcpy(&s->sin6_addr, b.data(), 16);
+  }
+  return ss;
+}
 
 std::string set_tcp_md5(int fd, const sockaddr_storage& peer, const std::string& key) {
   if (key.size() > TCP_MD5SIG_MAXKEYLEN) return "TCP MD5 key longer than 80 bytes";

@@ -7,7 +7,11 @@
 
 #include <string>
 
+#include "bgp/session/asio.hpp"
+
 namespace tern::bgp {
+
+sockaddr_storage to_sockaddr(const boost::asio::ip::address& a);
 
 // Installs (or, with an empty key, removes) the MD5 key for `peer` on socket `fd`. On a
 // listening socket this keys every connection from that peer.

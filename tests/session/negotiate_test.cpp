@@ -6,6 +6,7 @@
 #include "bgp/session/negotiate.hpp"
 #include "bgp/wire/codec.hpp"
 #include "bgp/wire/format.hpp"
+#include "tests/wire/wire_test_util.hpp"
 
 namespace tern::bgp {
 namespace {
@@ -28,17 +29,6 @@ Open peer_open() {
 
 Bytes notification_bytes(const BgpError& e) {
   return encode(Message{Notification::from_error(e)}, CodecContext{}).value();
-}
-
-Bytes expected(uint8_t code, uint8_t sub, Bytes data = {}) {
-  Bytes m(16, 0xff);
-  m.push_back(0);
-  m.push_back(static_cast<uint8_t>(21 + data.size()));
-  m.push_back(3);
-  m.push_back(code);
-  m.push_back(sub);
-  m.insert(m.end(), data.begin(), data.end());
-  return m;
 }
 
 TEST(Negotiate, OurOpenAnnouncesWhatWeOffer) {
@@ -118,7 +108,7 @@ TEST(Negotiate, NoCommonFamilyIsUnsupportedCapabilityNamingOurs) {
   p.caps.multiprotocol = {kIpv4Unicast};
   auto n = negotiate(v6only, p);
   ASSERT_FALSE(n.ok());
-  EXPECT_EQ(notification_bytes(n.error()), expected(2, 7, {1, 4, 0, 2, 0, 1}));
+  EXPECT_EQ(notification_bytes(n.error()), testing::notification_message(2, 7, {1, 4, 0, 2, 0, 1}));
 }
 
 TEST(Negotiate, WrongPeerAsIsBadPeerAs) {
@@ -127,7 +117,7 @@ TEST(Negotiate, WrongPeerAsIsBadPeerAs) {
   s.peer_as = 64513;
   auto n = negotiate(s, p);
   ASSERT_FALSE(n.ok());
-  EXPECT_EQ(notification_bytes(n.error()), expected(2, 2, {0xfc, 0x00}));
+  EXPECT_EQ(notification_bytes(n.error()), testing::notification_message(2, 2, {0xfc, 0x00}));
 }
 
 TEST(Negotiate, MyAsMustAgreeWithTheFourOctetCapability) {
@@ -152,7 +142,7 @@ TEST(Negotiate, SameIdentifierRefusedInsideAnAsAllowedAcross) {
   p.bgp_id = local().router_id;
   auto n = negotiate(local(), p);
   ASSERT_FALSE(n.ok());
-  EXPECT_EQ(notification_bytes(n.error()), expected(2, 3));
+  EXPECT_EQ(notification_bytes(n.error()), testing::notification_message(2, 3));
   LocalSettings ebgp = local();
   ebgp.peer_as = 64999;
   p.my_as = 64999;

@@ -10,6 +10,7 @@
 #include "bgp/session/listener.hpp"
 #include "bgp/session/session.hpp"
 #include "bgp/wire/format.hpp"
+#include "tests/wire/wire_test_util.hpp"
 
 namespace tern::bgp {
 namespace {
@@ -85,34 +86,11 @@ class RawPeer {
 };
 
 Bytes open_bytes(uint8_t version, uint16_t as, uint16_t hold, uint32_t id, Bytes params = {}) {
-  Bytes body = {version,
-                static_cast<uint8_t>(as >> 8),
-                static_cast<uint8_t>(as),
-                static_cast<uint8_t>(hold >> 8),
-                static_cast<uint8_t>(hold),
-                static_cast<uint8_t>(id >> 24),
-                static_cast<uint8_t>(id >> 16),
-                static_cast<uint8_t>(id >> 8),
-                static_cast<uint8_t>(id),
-                static_cast<uint8_t>(params.size())};
-  body.insert(body.end(), params.begin(), params.end());
-  Bytes m(16, 0xff);
-  m.push_back(0);
-  m.push_back(static_cast<uint8_t>(19 + body.size()));
-  m.push_back(1);
-  m.insert(m.end(), body.begin(), body.end());
-  return m;
-}
-
-Bytes notification(uint8_t code, uint8_t sub, Bytes data = {}) {
-  Bytes m(16, 0xff);
-  m.push_back(0);
-  m.push_back(static_cast<uint8_t>(21 + data.size()));
-  m.push_back(3);
-  m.push_back(code);
-  m.push_back(sub);
-  m.insert(m.end(), data.begin(), data.end());
-  return m;
+  using testing::cat;
+  using testing::u16be;
+  return testing::message(
+      1, cat({Bytes{version}, u16be(as), u16be(hold), u16be(id >> 16), u16be(id & 0xffff),
+              Bytes{static_cast<uint8_t>(params.size())}, params}));
 }
 
 class SessionTest : public ::testing::Test {
@@ -180,25 +158,27 @@ TEST_F(SessionTest, EvilPeerGetsExactNotificationsAndOthersStayUp) {
   Bytes bad_marker = Bytes(open_bytes(4, 64512, 90, 0x0a000002));
   bad_marker[0] = 0;
   const EvilCase cases[] = {
-      {"marker", bad_marker, notification(1, 1)},
+      {"marker", bad_marker, testing::notification_message(1, 1)},
       {"length 18",
        Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
              0xff, 0xff, 0x00, 0x12, 0x04},
-       notification(1, 2, {0x00, 0x12})},
+       testing::notification_message(1, 2, {0x00, 0x12})},
       {"type 9",
        Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
              0xff, 0xff, 0x00, 0x13, 0x09},
-       notification(1, 3, {0x09})},
-      {"version 3", open_bytes(3, 64512, 90, 0x0a000002), notification(2, 1, {0, 4})},
-      {"AS 0", open_bytes(4, 0, 90, 0x0a000002), notification(2, 2)},
-      {"wrong AS", open_bytes(4, 64999, 90, 0x0a000002), notification(2, 2, {0xfd, 0xe7})},
-      {"identifier 0", open_bytes(4, 64512, 90, 0), notification(2, 3)},
-      {"our identifier", open_bytes(4, 64512, 90, 0x0a000001), notification(2, 3)},
-      {"hold 2", open_bytes(4, 64512, 2, 0x0a000002), notification(2, 6)},
+       testing::notification_message(1, 3, {0x09})},
+      {"version 3", open_bytes(3, 64512, 90, 0x0a000002),
+       testing::notification_message(2, 1, {0, 4})},
+      {"AS 0", open_bytes(4, 0, 90, 0x0a000002), testing::notification_message(2, 2)},
+      {"wrong AS", open_bytes(4, 64999, 90, 0x0a000002),
+       testing::notification_message(2, 2, {0xfd, 0xe7})},
+      {"identifier 0", open_bytes(4, 64512, 90, 0), testing::notification_message(2, 3)},
+      {"our identifier", open_bytes(4, 64512, 90, 0x0a000001), testing::notification_message(2, 3)},
+      {"hold 2", open_bytes(4, 64512, 2, 0x0a000002), testing::notification_message(2, 6)},
       {"optional parameter 1", open_bytes(4, 64512, 90, 0x0a000002, {1, 2, 0, 0}),
-       notification(2, 4)},
+       testing::notification_message(2, 4)},
       {"no common family", open_bytes(4, 64512, 90, 0x0a000002, {2, 6, 1, 4, 0, 2, 0, 1}),
-       notification(2, 7, {1, 4, 0, 1, 0, 1})},
+       testing::notification_message(2, 7, {1, 4, 0, 1, 0, 1})},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -237,7 +217,7 @@ TEST_F(SessionTest, HoldTimerExpiryIsNotifiedAndSessionRecovers) {
         for (Bytes m = p.read_message(); !m.empty(); m = p.read_message()) {
           types.push_back(m[18]);
           if (m[18] == 3) {
-            EXPECT_EQ(to_hex(m), to_hex(notification(4, 0)));
+            EXPECT_EQ(to_hex(m), to_hex(testing::notification_message(4, 0)));
             break;
           }
         }
