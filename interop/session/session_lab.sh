@@ -194,11 +194,17 @@ case "$PEER" in
     ;;
   frr)
     lab_wait_for 15 "FRR Established" sh -c "vtysh --config_dir $LAB_DIR/frr --vty_socket $LAB_DIR/frr -d bgpd -c 'show bgp neighbors $TERN_IP json' | grep -Eq '\"bgpState\": ?\"Established\"'"
-    nb=$(vtysh_ -c "show bgp neighbors $TERN_IP json")
-    for c in '"4byteAs": ?"advertisedAndReceived"' '"routeRefresh": ?"advertisedAndReceived' \
-      '"extendedMessage": ?"advertisedAndReceived"'; do
-      echo "$nb" | grep -Eq "$c" || lab_fail "FRR does not report $c"
-    done
+    # FRR fills in the capability fields a moment after the state changes: poll, and keep the
+    # last answer for the failure report.
+    frr_caps_ok() {
+      vtysh_ -c "show bgp neighbors $TERN_IP json" > "$LAB_DIR/frr-neighbor.out" || return 1
+      local c
+      for c in '"4byteAs": ?"advertisedAndReceived"' '"routeRefresh": ?"advertisedAndReceived' \
+        '"extendedMessage": ?"advertisedAndReceived"'; do
+        grep -Eq "$c" "$LAB_DIR/frr-neighbor.out" || return 1
+      done
+    }
+    lab_wait_for 10 "FRR reports 4-octet AS, route refresh and extended messages both ways" frr_caps_ok
     lab_wait_for 10 "FRR learned tern's route" sh -c "vtysh --config_dir $LAB_DIR/frr --vty_socket $LAB_DIR/frr -d bgpd -c 'show bgp ipv4 unicast 10.244.7.0/26' | grep -q 10.99.0.1"
     lab_wait_for 10 "tern learned FRR's route" grep -q '10.245.0.0/26' "$LAB_DIR/tern.out"
     ;;
