@@ -104,8 +104,13 @@ Decision decide(std::span<const Candidate> c, const DecisionOptions& options) {
   keep_min(alive, c, d.lost_at, Step::kClusterListLength, cluster_list_length);
   if (alive.size() > 1) {
     int best = alive[0];
-    for (int i : alive)
-      if (address_less(c[i].peer_address, c[best].peer_address)) best = i;
+    for (int i : alive) {
+      const auto& x = c[i];
+      const auto& b = c[best];
+      if (address_less(x.peer_address, b.peer_address) ||
+          (x.peer_address == b.peer_address && x.path_id < b.path_id))
+        best = i;
+    }
     for (int i : alive)
       if (i != best) d.lost_at[i] = Step::kPeerAddress;
     alive = {best};

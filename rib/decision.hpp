@@ -18,7 +18,7 @@
 //      -- paths still in play here are equal for multipath (ECMP, like BIRD's merge paths);
 //   8. lowest BGP identifier, the ORIGINATOR_ID when there is one (f, RFC 4456 9);
 //   9. shortest CLUSTER_LIST (RFC 4456 9);
-//  10. lowest peer address (g).
+//  10. lowest peer address (g), then lowest path id between one peer's ADD-PATH paths.
 
 #include <cstdint>
 #include <span>
@@ -54,6 +54,7 @@ struct Candidate {
   uint32_t igp_cost = 0;
   uint32_t peer_router_id = 0;
   bgp::IpAddr peer_address;
+  uint32_t path_id = 0;  // ADD-PATH: the last tie-break between one peer's paths
 };
 
 struct DecisionOptions {

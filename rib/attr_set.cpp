@@ -1,0 +1,74 @@
+#include "rib/attr_set.hpp"
+
+#include <boost/container_hash/hash.hpp>
+
+namespace tern::rib {
+
+namespace {
+
+template <class T>
+void mix(size_t& seed, const T& v) {
+  boost::hash_combine(seed, v);
+}
+
+void mix_path(size_t& seed, const bgp::AsPath& p) {
+  for (const auto& s : p.segments) {
+    mix(seed, static_cast<int>(s.type));
+    boost::hash_range(seed, s.asns.begin(), s.asns.end());
+  }
+}
+
+}  // namespace
+
+size_t hash_value(const bgp::PathAttributes& a) {
+  size_t seed = 0x9e3779b97f4a7c15ull;
+  mix(seed, a.origin ? static_cast<int>(*a.origin) : -1);
+  if (a.as_path) mix_path(seed, *a.as_path);
+  if (a.next_hop) boost::hash_range(seed, a.next_hop->b.begin(), a.next_hop->b.end());
+  mix(seed, a.med.value_or(0xfffffffful) ^ (a.med ? 0 : 1ull << 40));
+  mix(seed, a.local_pref.value_or(0xfffffffful) ^ (a.local_pref ? 0 : 1ull << 40));
+  mix(seed, a.atomic_aggregate);
+  if (a.aggregator) {
+    mix(seed, a.aggregator->asn);
+    mix(seed, a.aggregator->address);
+  }
+  if (a.communities) boost::hash_range(seed, a.communities->begin(), a.communities->end());
+  mix(seed, a.originator_id.value_or(0));
+  if (a.cluster_list) boost::hash_range(seed, a.cluster_list->begin(), a.cluster_list->end());
+  if (a.ext_communities)
+    boost::hash_range(seed, a.ext_communities->begin(), a.ext_communities->end());
+  if (a.large_communities) {
+    for (const auto& c : *a.large_communities) {
+      mix(seed, c.global);
+      mix(seed, c.local1);
+      mix(seed, c.local2);
+    }
+  }
+  for (const auto& u : a.unknown) {
+    mix(seed, u.type);
+    boost::hash_range(seed, u.value.begin(), u.value.end());
+  }
+  return seed;
+}
+
+void intrusive_ptr_release(const AttrSet* s) {
+  if (--s->refs_ > 0) return;
+  if (s->pool_) s->pool_->erase(s);
+  delete s;  // NOLINT: intrusive_ptr's deleter; the only delete, paired with intern()'s new
+}
+
+AttrPool::~AttrPool() {
+  // A set still referenced when its pool goes simply stops being findable.
+  for (const AttrSet* s : sets_)
+    s->pool_ = nullptr;
+}
+
+AttrRef AttrPool::intern(bgp::PathAttributes a) {
+  const size_t h = hash_value(a);
+  if (auto it = sets_.find(Key{&a, h}); it != sets_.end()) return AttrRef(*it);
+  auto* s = new AttrSet(this, std::move(a), h);  // NOLINT: owned by the intrusive count
+  sets_.insert(s);
+  return AttrRef(s);
+}
+
+}  // namespace tern::rib

@@ -1,0 +1,98 @@
+#include "rib/loc_rib.hpp"
+
+#include <boost/container_hash/hash.hpp>
+
+namespace tern::rib {
+
+size_t PrefixHash::operator()(const bgp::Prefix& p) const {
+  size_t seed = p.len | (static_cast<size_t>(p.afi) << 8);
+  const size_t bytes = (p.len + 7u) / 8u;
+  boost::hash_range(seed, p.b.begin(), p.b.begin() + static_cast<long>(bytes));
+  return seed;
+}
+
+std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
+                                           AttrRef attrs) {
+  RouteEntry& e = routes_[p];
+  for (auto& path : e.paths) {
+    if (path.peer == peer && path.path_id == path_id) {
+      if (path.attrs == attrs) return std::nullopt;  // an implicit withdraw of itself
+      auto before = selected(e);
+      path.attrs = std::move(attrs);
+      return decide_again(p, e, std::move(before));
+    }
+  }
+  auto before = selected(e);
+  e.paths.push_back(Path{peer, path_id, std::move(attrs)});
+  return decide_again(p, e, std::move(before));
+}
+
+std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
+  auto it = routes_.find(p);
+  if (it == routes_.end()) return std::nullopt;  // RFC 7911: unknown ids are ignored
+  RouteEntry& e = it->second;
+  auto before = selected(e);
+  const auto n =
+      std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && x.path_id == path_id; });
+  if (n == 0) return std::nullopt;
+  auto change = decide_again(p, e, std::move(before));
+  if (e.paths.empty()) routes_.erase(it);
+  return change;
+}
+
+std::vector<BestChange> LocRib::drop_peer(PeerId peer) {
+  std::vector<BestChange> changes;
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    RouteEntry& e = it->second;
+    auto before = selected(e);
+    if (std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer; }) > 0) {
+      if (auto c = decide_again(it->first, e, std::move(before))) changes.push_back(std::move(*c));
+    }
+    it = e.paths.empty() ? routes_.erase(it) : std::next(it);
+  }
+  return changes;
+}
+
+const RouteEntry* LocRib::find(const bgp::Prefix& p) const {
+  auto it = routes_.find(p);
+  return it == routes_.end() ? nullptr : &it->second;
+}
+
+std::vector<Path> LocRib::selected(const RouteEntry& e) {
+  std::vector<Path> set;
+  set.reserve(e.multipath.size());
+  for (int i : e.multipath)
+    set.push_back(e.paths[i]);
+  return set;
+}
+
+std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry& e,
+                                               std::vector<Path> before) {
+  std::vector<Candidate> c;
+  c.reserve(e.paths.size());
+  for (const auto& path : e.paths) {
+    Candidate x;
+    x.attrs = &path.attrs->attrs();
+    x.path_id = path.path_id;
+    if (path.peer == kLocalPeer) {
+      x.local = true;
+      x.peer_as = local_as_;
+    } else if (auto it = peers_.find(path.peer); it != peers_.end()) {
+      const PeerInfo& info = it->second;
+      x.ebgp = info.ebgp;
+      x.peer_router_id = info.router_id;
+      x.peer_address = info.address;
+      x.peer_as = neighbour_as(*x.attrs, info.ebgp ? info.as : local_as_);
+    }
+    c.push_back(x);
+  }
+  const Decision d = decide(c, options_);
+  e.multipath = d.multipath;
+  e.lost_at = d.lost_at;
+
+  std::vector<Path> after = selected(e);
+  if (after == before) return std::nullopt;
+  return BestChange{p, std::move(before), std::move(after)};
+}
+
+}  // namespace tern::rib

@@ -1,0 +1,86 @@
+#pragma once
+// One address family's routes: per prefix, every peer's Adj-RIB-In path (keyed by peer and
+// ADD-PATH id), and the outcome of the decision process over them. Every change reports
+// whether the prefix's best path or multipath set changed, which is what the FIB and the
+// Adj-RIB-Out consume. Single-threaded by design: it lives on the main loop.
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "rib/attr_set.hpp"
+#include "rib/decision.hpp"
+
+namespace tern::rib {
+
+using PeerId = uint32_t;
+inline constexpr PeerId kLocalPeer = 0;  // routes this node originates
+
+struct PeerInfo {
+  bool ebgp = false;
+  uint32_t as = 0;
+  uint32_t router_id = 0;
+  bgp::IpAddr address;
+};
+
+struct Path {
+  PeerId peer = kLocalPeer;
+  uint32_t path_id = 0;
+  AttrRef attrs;
+  bool operator==(const Path& o) const {
+    return peer == o.peer && path_id == o.path_id && attrs == o.attrs;
+  }
+};
+
+struct RouteEntry {
+  std::vector<Path> paths;
+  std::vector<int> multipath;  // indexes into paths, best first; empty: no usable path
+  std::vector<Step> lost_at;   // per path
+  const Path* best() const { return multipath.empty() ? nullptr : &paths[multipath[0]]; }
+};
+
+struct BestChange {
+  bgp::Prefix prefix;
+  std::vector<Path> before;  // multipath set, best first; empty: unreachable
+  std::vector<Path> after;
+};
+
+struct PrefixHash {
+  size_t operator()(const bgp::Prefix& p) const;
+};
+
+class LocRib {
+ public:
+  LocRib(uint32_t local_as, DecisionOptions options = {})
+      : local_as_(local_as), options_(options) {}
+
+  void set_peer(PeerId id, PeerInfo info) { peers_[id] = info; }
+
+  std::optional<BestChange> announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
+                                     AttrRef attrs);
+  std::optional<BestChange> withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id);
+  // Removes every path of `peer` (session down without graceful restart).
+  std::vector<BestChange> drop_peer(PeerId peer);
+
+  const RouteEntry* find(const bgp::Prefix& p) const;
+  size_t size() const { return routes_.size(); }
+  template <class F>
+  void for_each(F&& f) const {
+    for (const auto& [p, e] : routes_)
+      f(p, e);
+  }
+
+ private:
+  // The multipath set as it stands; taken before a change, since the change may release the
+  // very attribute sets it points at.
+  static std::vector<Path> selected(const RouteEntry& e);
+  std::optional<BestChange> decide_again(const bgp::Prefix& p, RouteEntry& e,
+                                         std::vector<Path> before);
+
+  uint32_t local_as_;
+  DecisionOptions options_;
+  std::unordered_map<PeerId, PeerInfo> peers_;
+  std::unordered_map<bgp::Prefix, RouteEntry, PrefixHash> routes_;
+};
+
+}  // namespace tern::rib
