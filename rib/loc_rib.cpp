@@ -16,6 +16,7 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
   RouteEntry& e = routes_[p];
   for (auto& path : e.paths) {
     if (path.peer == peer && path.path_id == path_id) {
+      path.stale = false;                            // refreshed after a restart
       if (path.attrs == attrs) return std::nullopt;  // an implicit withdraw of itself
       auto before = selected(e);
       path.attrs = std::move(attrs);
@@ -40,17 +41,42 @@ std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, ui
   return change;
 }
 
-std::vector<BestChange> LocRib::drop_peer(PeerId peer) {
+template <class Pred>
+std::vector<BestChange> LocRib::remove_paths(PeerId peer, Pred pred) {
   std::vector<BestChange> changes;
   for (auto it = routes_.begin(); it != routes_.end();) {
     RouteEntry& e = it->second;
     auto before = selected(e);
-    if (std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer; }) > 0) {
+    if (std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && pred(x); }) > 0) {
       if (auto c = decide_again(it->first, e, std::move(before))) changes.push_back(std::move(*c));
     }
     it = e.paths.empty() ? routes_.erase(it) : std::next(it);
   }
   return changes;
+}
+
+std::vector<BestChange> LocRib::drop_peer(PeerId peer) {
+  return remove_paths(peer, [](const Path&) { return true; });
+}
+
+std::vector<BestChange> LocRib::mark_stale(PeerId peer) {
+  auto changes = remove_paths(peer, [](const Path& x) { return x.stale; });
+  for (auto& [p, e] : routes_)
+    for (auto& x : e.paths)
+      if (x.peer == peer) x.stale = true;
+  return changes;
+}
+
+std::vector<BestChange> LocRib::sweep_stale(PeerId peer) {
+  return remove_paths(peer, [](const Path& x) { return x.stale; });
+}
+
+size_t LocRib::stale_count(PeerId peer) const {
+  size_t n = 0;
+  for (const auto& [p, e] : routes_)
+    for (const auto& x : e.paths)
+      n += x.peer == peer && x.stale;
+  return n;
 }
 
 const RouteEntry* LocRib::find(const bgp::Prefix& p) const {

@@ -27,6 +27,9 @@ struct Path {
   PeerId peer = kLocalPeer;
   uint32_t path_id = 0;
   AttrRef attrs;
+  // RFC 4724: kept (and forwarded on) while its peer restarts; not part of equality, since
+  // staleness alone changes nothing in the forwarding table.
+  bool stale = false;
   bool operator==(const Path& o) const {
     return peer == o.peer && path_id == o.path_id && attrs == o.attrs;
   }
@@ -62,6 +65,15 @@ class LocRib {
   // Removes every path of `peer` (session down without graceful restart).
   std::vector<BestChange> drop_peer(PeerId peer);
 
+  // Graceful restart helper (RFC 4724 4.2). The session lost `peer` without a NOTIFICATION:
+  // its paths stay but are marked stale; paths that were already stale (a second restart
+  // before the first completed) are removed.
+  std::vector<BestChange> mark_stale(PeerId peer);
+  // End-of-RIB from the restarted peer, its restart time running out, or the peer coming
+  // back without preserved forwarding state: whatever is still stale goes.
+  std::vector<BestChange> sweep_stale(PeerId peer);
+  size_t stale_count(PeerId peer) const;
+
   const RouteEntry* find(const bgp::Prefix& p) const;
   size_t size() const { return routes_.size(); }
   template <class F>
@@ -74,6 +86,9 @@ class LocRib {
   // The multipath set as it stands; taken before a change, since the change may release the
   // very attribute sets it points at.
   static std::vector<Path> selected(const RouteEntry& e);
+  // Removes the paths of `peer` matching `pred`, reporting best-path changes.
+  template <class Pred>
+  std::vector<BestChange> remove_paths(PeerId peer, Pred pred);
   std::optional<BestChange> decide_again(const bgp::Prefix& p, RouteEntry& e,
                                          std::vector<Path> before);
 

@@ -95,6 +95,44 @@ TEST_F(LocRibTest, AddPathIdsKeepPathsApart) {
   EXPECT_EQ(rib_.find(pfx("10.244.1.0/26"))->best()->path_id, 1u);
 }
 
+TEST_F(LocRibTest, GracefulRestartKeepsStaleRoutesUntilEndOfRib) {
+  rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({})));
+  rib_.announce(pfx("10.244.2.0/26"), 1, 0, pool_.intern(attrs({})));
+  // The peer restarts: nothing changes for forwarding.
+  EXPECT_TRUE(rib_.mark_stale(1).empty());
+  EXPECT_EQ(rib_.stale_count(1), 2u);
+  EXPECT_EQ(rib_.find(pfx("10.244.1.0/26"))->best()->peer, 1u);
+  // It comes back and refreshes one route, unchanged: no change, no longer stale.
+  EXPECT_FALSE(rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({}))));
+  EXPECT_EQ(rib_.stale_count(1), 1u);
+  // End-of-RIB: the route it did not refresh goes.
+  auto changes = rib_.sweep_stale(1);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].prefix, pfx("10.244.2.0/26"));
+  EXPECT_TRUE(changes[0].after.empty());
+  EXPECT_NE(rib_.find(pfx("10.244.1.0/26")), nullptr);
+}
+
+TEST_F(LocRibTest, SecondRestartWhileStaleDropsTheStaleRoutes) {
+  rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({})));
+  rib_.mark_stale(1);
+  // RFC 4724 4.2: routes still stale from the previous restart must be deleted.
+  auto changes = rib_.mark_stale(1);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(rib_.find(pfx("10.244.1.0/26")), nullptr);
+}
+
+TEST_F(LocRibTest, StaleRoutesOfOnePeerLeaveOthersAlone) {
+  rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({})));
+  rib_.announce(pfx("10.244.1.0/26"), 2, 0, pool_.intern(attrs({})));
+  rib_.mark_stale(1);
+  auto changes = rib_.sweep_stale(1);
+  ASSERT_EQ(changes.size(), 1u);
+  ASSERT_EQ(changes[0].after.size(), 1u);
+  EXPECT_EQ(changes[0].after[0].peer, 2u);
+  EXPECT_EQ(rib_.stale_count(2), 0u);
+}
+
 TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
   // The model keeps only what each peer said last; after every event the best sets are
   // recomputed from it from scratch, and compared with both the RIB and the picture built
