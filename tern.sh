@@ -109,6 +109,10 @@ cmd_demo() {
   ./build/tools/tern-decode tests/vectors/captured/*.hex
   log "codec speed (1,000 prefixes per UPDATE)"
   ./build/bench/wire_codec_bench --benchmark_min_time=0.2 2>/dev/null | grep -E '^BM_|^Benchmark'
+  if [ "$(id -u)" -eq 0 ]; then
+    log "a live session: tern (10.99.0.1) and BIRD 2 (10.99.0.2) in two network namespaces"
+    bash interop/session/session_lab.sh build/tools/tern-session bird_active
+  fi
 }
 
 cmd_fuzz() {
