@@ -55,7 +55,8 @@ build_main() {
 build_asan() {
   log "building unit tests with ASan+UBSan"
   configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
-  cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests tern_rib_tests
+  cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests tern_rib_tests \
+    tern_speaker_tests
 }
 
 build_fuzz() {

@@ -423,6 +423,13 @@ void Session::write_more(const ConnectionPtr& c) {
   if (c->tx.empty()) {
     c->writing = false;
     c->send_hold.cancel();
+    if (!c->closing && c == conn_ && on_drain_) {
+      // Posted: the handler may queue more, which must not recurse into this write chain.
+      asio::post(io_, [self = weak_from_this()] {
+        auto s = self.lock();
+        if (s && s->on_drain_ && s->state_ == State::kEstablished) s->on_drain_(*s);
+      });
+    }
     if (c->closing) {
       boost::system::error_code ec;
       c->socket.shutdown(tcp::socket::shutdown_both, ec);
@@ -485,6 +492,20 @@ bool Session::send(const Message& m) {
   if (!encode(m, conn_->ctx, out)) return false;
   write(conn_, std::move(out));
   return true;
+}
+
+bool Session::send_encoded(Bytes bytes) {
+  if (state_ != State::kEstablished || !conn_) return false;
+  write(conn_, std::move(bytes));
+  return true;
+}
+
+size_t Session::queued_bytes() const {
+  if (!conn_) return 0;
+  size_t n = 0;
+  for (const auto& b : conn_->tx)
+    n += b.size();
+  return n;
 }
 
 SessionSnapshot Session::snapshot() const {

@@ -83,9 +83,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Queues an UPDATE (Established only); returns false if it could not be encoded.
   bool send(const Message& m);
+  // Queues an already encoded message (the Adj-RIB-Out encodes once per update group).
+  bool send_encoded(Bytes bytes);
+  // Bytes queued but not yet written: the Adj-RIB-Out pulls more only below a mark.
+  size_t queued_bytes() const;
 
   void on_update(UpdateHandler h) { on_update_ = std::move(h); }
   void on_state(StateHandler h) { on_state_ = std::move(h); }
+  // Called when everything queued has been written: the moment to pull more (back-pressure).
+  void on_drain(std::function<void(Session&)> h) { on_drain_ = std::move(h); }
 
   State state() const { return state_; }
   const SessionConfig& config() const { return config_; }
@@ -144,6 +150,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::minstd_rand rng_;  // timer jitter only
   UpdateHandler on_update_;
   StateHandler on_state_;
+  std::function<void(Session&)> on_drain_;
 };
 
 using SessionPtr = std::shared_ptr<Session>;

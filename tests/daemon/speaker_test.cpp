@@ -1,0 +1,163 @@
+// Several tern speakers in one process over loopback: a full mesh of three, and a route
+// reflector with five clients, exchange their blocks as a Calico cluster needs.
+
+#include <gtest/gtest.h>
+
+#include "bgp/wire/as_path.hpp"
+#include "daemon/speaker.hpp"
+
+namespace tern {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = bgp::asio;
+
+bgp::Prefix pfx(const std::string& s) {
+  return *bgp::Prefix::parse(s);
+}
+
+bgp::PathAttributes own_block() {
+  bgp::PathAttributes a;
+  a.origin = bgp::Origin::kIgp;
+  a.as_path = bgp::AsPath{};
+  return a;
+}
+
+struct Node {
+  std::string ip;
+  uint32_t id;
+  std::unique_ptr<Speaker> speaker;
+};
+
+template <class F>
+bool run_until(asio::io_context& io, std::chrono::milliseconds limit, F&& done) {
+  const auto end = bgp::Clock::now() + limit;
+  while (bgp::Clock::now() < end) {
+    if (done()) return true;
+    io.restart();
+    io.run_for(20ms);
+  }
+  return done();
+}
+
+std::unique_ptr<Node> make_node(asio::io_context& io, const std::string& ip, uint32_t cluster) {
+  auto n = std::make_unique<Node>();
+  n->ip = ip;
+  n->id = bgp::IpAddr::parse(ip)->v4_value();
+  n->speaker = std::make_unique<Speaker>(io, rib::LocalIdentity{64512, n->id, cluster});
+  EXPECT_EQ(n->speaker->listen({asio::ip::make_address(ip), 0}), "");
+  return n;
+}
+
+// Peers `a` with `b` the Calico way: the side whose address sorts first as a string listens.
+void peer(Node& a, Node& b, bool b_is_client = false) {
+  bgp::SessionConfig s;
+  s.name = "Mesh_" + b.ip;
+  s.remote = asio::ip::make_address(b.ip);
+  s.remote_port = b.speaker->port();
+  s.local = asio::ip::make_address(a.ip);
+  s.passive = a.ip < b.ip;
+  s.connect_delay = 0ms;
+  s.connect_retry = 300ms;
+  s.settings.local_as = 64512;
+  s.settings.peer_as = 64512;
+  s.settings.router_id = a.id;
+  rib::PeerPolicy p;
+  p.rr_client = b_is_client;
+  p.local_address = *bgp::IpAddr::parse(a.ip);
+  a.speaker->add_peer({s, p});
+}
+
+std::string block_of(int i) {
+  return "10.244." + std::to_string(i) + ".0/26";
+}
+
+TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
+  asio::io_context io;
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (int i = 1; i <= 3; ++i)
+    nodes.push_back(make_node(io, "127.0.0." + std::to_string(i), 0));
+  for (auto& a : nodes)
+    for (auto& b : nodes)
+      if (a != b) peer(*a, *b);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    nodes[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
+    nodes[i]->speaker->start();
+  }
+  auto all_learned = [&] {
+    for (auto& n : nodes)
+      if (n->speaker->rib(bgp::kIpv4Unicast).size() != 3) return false;
+    return true;
+  };
+  ASSERT_TRUE(run_until(io, 5000ms, all_learned));
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    for (size_t j = 0; j < nodes.size(); ++j) {
+      const rib::RouteEntry* e =
+          nodes[i]->speaker->rib(bgp::kIpv4Unicast).find(pfx(block_of(j + 1)));
+      ASSERT_NE(e, nullptr);
+      const auto& a = e->best()->attrs->attrs();
+      if (i == j) {
+        EXPECT_EQ(e->best()->peer, rib::kLocalPeer);
+        continue;
+      }
+      // A mesh peer's block: its own address as next hop, empty AS path, LOCAL_PREF 100.
+      EXPECT_EQ(bgp::to_string(*a.next_hop), nodes[j]->ip);
+      EXPECT_TRUE(a.as_path->segments.empty());
+      EXPECT_EQ(a.local_pref, 100u);
+      EXPECT_EQ(e->paths.size(), 1u) << "iBGP routes are not passed on inside the mesh";
+    }
+  }
+  // A node gives up its block: everyone forgets it.
+  nodes[0]->speaker->withdraw_local(pfx(block_of(1)));
+  ASSERT_TRUE(run_until(io, 3000ms, [&] {
+    return nodes[1]->speaker->rib(bgp::kIpv4Unicast).size() == 2 &&
+           nodes[2]->speaker->rib(bgp::kIpv4Unicast).size() == 2;
+  }));
+  for (auto& n : nodes)
+    n->speaker->stop();
+  run_until(io, 300ms, [] { return false; });
+}
+
+TEST(Speaker, ReflectorWithFiveClients) {
+  asio::io_context io;
+  auto rr = make_node(io, "127.0.0.10", 0x0a0000fe);
+  std::vector<std::unique_ptr<Node>> clients;
+  for (int i = 1; i <= 5; ++i)
+    clients.push_back(make_node(io, "127.0.0." + std::to_string(10 + i), 0));
+  for (auto& c : clients) {
+    peer(*rr, *c, /*b_is_client=*/true);
+    peer(*c, *rr);
+  }
+  for (size_t i = 0; i < clients.size(); ++i) {
+    clients[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
+    clients[i]->speaker->start();
+  }
+  rr->speaker->start();
+  auto all_learned = [&] {
+    for (auto& c : clients)
+      if (c->speaker->rib(bgp::kIpv4Unicast).size() != 5) return false;
+    return true;
+  };
+  ASSERT_TRUE(run_until(io, 5000ms, all_learned));
+  for (size_t i = 0; i < clients.size(); ++i) {
+    for (size_t j = 0; j < clients.size(); ++j) {
+      if (i == j) continue;
+      const rib::RouteEntry* e =
+          clients[i]->speaker->rib(bgp::kIpv4Unicast).find(pfx(block_of(j + 1)));
+      ASSERT_NE(e, nullptr);
+      const auto& a = e->best()->attrs->attrs();
+      EXPECT_EQ(bgp::to_string(*a.next_hop), clients[j]->ip) << "reflection keeps the next hop";
+      EXPECT_EQ(a.originator_id, clients[j]->id);
+      ASSERT_TRUE(a.cluster_list);
+      EXPECT_EQ(*a.cluster_list, std::vector<uint32_t>{0x0a0000fe});
+    }
+  }
+  EXPECT_EQ(rr->speaker->rib(bgp::kIpv4Unicast).size(), 5u);
+  for (auto& c : clients)
+    c->speaker->stop();
+  rr->speaker->stop();
+  run_until(io, 300ms, [] { return false; });
+}
+
+}  // namespace
+}  // namespace tern
