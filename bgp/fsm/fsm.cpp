@@ -96,8 +96,8 @@ Transition from_idle(bool passive, const Event& e) {
   }
 }
 
-// Connect and Active differ only in whether a connection attempt is in flight.
-Transition from_connect_or_active(State s, bool passive, const Event& e) {
+// Once started, start events change nothing; a stop ends the session from any state.
+std::optional<Transition> start_or_stop(State s, const Event& e) {
   switch (e.type) {
     case E::kManualStart:
     case E::kManualStartPassive:
@@ -109,6 +109,15 @@ Transition from_connect_or_active(State s, bool passive, const Event& e) {
       return stop(s, e, true);
     case E::kAutomaticStop:
       return stop(s, e, false);
+    default:
+      return std::nullopt;
+  }
+}
+
+// Connect and Active differ only in whether a connection attempt is in flight.
+Transition from_connect_or_active(State s, bool passive, const Event& e) {
+  if (auto t = start_or_stop(s, e)) return std::move(*t);
+  switch (e.type) {
     case E::kConnectRetryTimerExpires: {
       Transition t{passive ? State::kActive : State::kConnect, {}};
       if (s == State::kConnect) t.actions.push(A::kDropTcp);  // abandon the attempt in flight
@@ -129,17 +138,8 @@ Transition from_connect_or_active(State s, bool passive, const Event& e) {
 // Events that OpenSent, OpenConfirm and Established treat alike: an OPEN has been sent, so
 // errors are notified, and the operator's stop is a Cease.
 std::optional<Transition> after_open_sent(State s, const Event& e) {
+  if (auto t = start_or_stop(s, e)) return t;
   switch (e.type) {
-    case E::kManualStart:
-    case E::kManualStartPassive:
-    case E::kAutomaticStart:
-    case E::kAutomaticStartPassive:
-    case E::kIdleHoldTimerExpires:
-      return stay(s);
-    case E::kManualStop:
-      return stop(s, e, true);
-    case E::kAutomaticStop:
-      return stop(s, e, false);
     case E::kHoldTimerExpires:
       return fail(s, Notification{err::kHoldTimer, 0, {}});
     case E::kSendHoldTimerExpires:
