@@ -27,13 +27,13 @@ case "$SCENARIO" in
   *_passive*) MODE=passive ;;
 esac
 case "$SCENARIO" in
-  *md5_wrong_key*) KEY=tern-secret ;;
+  *md5_missing_key*) KEY="" ;;
   *md5*) KEY=tern-secret ;;
 esac
 case "$SCENARIO" in *gtsm*) GTSM=1 ;; esac
 PEER_GTSM=$GTSM
 EXPECT_NO_SESSION=""
-case "$SCENARIO" in *md5_wrong_key* | *gtsm_unprotected_peer*) EXPECT_NO_SESSION=1 ;; esac
+case "$SCENARIO" in *md5_wrong_key* | *md5_missing_key* | *gtsm_unprotected_peer*) EXPECT_NO_SESSION=1 ;; esac
 # The peer sends with its default TTL, which a GTSM receiver must refuse (RFC 5082).
 [[ "$SCENARIO" == *gtsm_unprotected_peer* ]] && PEER_GTSM=""
 case "$SCENARIO" in *ipv6*) TRANSPORT=ipv6 ;; esac
@@ -60,6 +60,7 @@ fi
 
 PEER_KEY=$KEY
 [[ "$SCENARIO" == *md5_wrong_key* ]] && PEER_KEY=not-the-same-secret
+[[ "$SCENARIO" == *md5_missing_key* ]] && PEER_KEY=only-the-peer-has-one
 
 # ---------------------------------------------------------------- the peer
 case "$PEER" in
