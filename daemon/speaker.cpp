@@ -130,11 +130,7 @@ void Speaker::export_to(Peer& to, Family f, const bgp::Prefix& p, const rib::Rou
       if (const auto& n = src.session->negotiated()) origin.peer_router_id = n->peer_id;
     }
     rib::PeerPolicy policy = to.policy;
-    if (f != bgp::kIpv4Unicast && to.session->config().local) {
-      // Our next hop for IPv6 routes is our IPv6 address on that session, if we have one.
-      if (auto a = bgp::IpAddr::parse(to.session->config().local->to_string()))
-        policy.local_address = *a;
-    }
+    if (f == bgp::kIpv6Unicast) policy.local_address = to.policy.local_address_v6;
     if (auto a = rib::export_attrs(best->attrs->attrs(), origin, policy, me_))
       send = pool_.intern(std::move(*a));
   }

@@ -19,12 +19,13 @@ struct LocalIdentity {
 // How we treat one peer, as the planner configured it.
 struct PeerPolicy {
   bool ebgp = false;
-  uint32_t local_as = 0;        // the AS we present to this peer (Calico localASNumber), 0: ours
-  bool rr_client = false;       // the peer is our route-reflector client
-  bool next_hop_self = false;   // Calico nextHopMode Self
-  bool keep_next_hop = false;   // Calico keepOriginalNextHop / nextHopMode Keep (eBGP)
-  uint32_t allow_local_as = 0;  // Calico numAllowedLocalASNumbers
-  bgp::IpAddr local_address;    // our address on this session: the next hop we announce
+  uint32_t local_as = 0;         // the AS we present to this peer (Calico localASNumber), 0: ours
+  bool rr_client = false;        // the peer is our route-reflector client
+  bool next_hop_self = false;    // Calico nextHopMode Self
+  bool keep_next_hop = false;    // Calico keepOriginalNextHop / nextHopMode Keep (eBGP)
+  uint32_t allow_local_as = 0;   // Calico numAllowedLocalASNumbers
+  bgp::IpAddr local_address;     // our IPv4 address toward this peer: the next hop we announce
+  bgp::IpAddr local_address_v6;  // the same for IPv6 routes (unset: IPv6 routes cannot be sent)
 };
 
 enum class ImportVerdict : uint8_t {
