@@ -44,6 +44,7 @@ size_t hash_value(const bgp::PathAttributes& a) {
       mix(seed, c.local2);
     }
   }
+  mix(seed, a.otc.value_or(0) ^ (a.otc ? 0 : 1ull << 40));
   for (const auto& u : a.unknown) {
     mix(seed, u.type);
     boost::hash_range(seed, u.value.begin(), u.value.end());

@@ -341,6 +341,16 @@ void enc_large_communities(const Update& u, const CodecContext&, Writer& w) {
   });
 }
 
+// ---------------------------------------------------------------- OTC (35, RFC 9234)
+Verdict dec_otc(ByteSpan v, AttrDecodeState& st) {
+  if (v.size() != 4) return fixed_length(v, 4);  // RFC 9234 5: treat-as-withdraw
+  st.update.attrs.otc = be32(v);
+  return Verdict::good();
+}
+void enc_otc(const Update& u, const CodecContext&, Writer& w) {
+  if (u.attrs.otc) put_attr(w, kOptTrans, kOtc, [&] { w.u32(*u.attrs.otc); });
+}
+
 using A = Action;
 // RFC 7606 section 7 in one table. MP_REACH/MP_UNREACH: a malformed one cannot be skipped
 // safely (its NLRI would be lost), so the session is reset (7.11, 5.3).
@@ -374,6 +384,7 @@ constexpr AttrRow kRows[] = {
      dec_as4_aggregator, enc_as4_aggregator},
     {kLargeCommunities, "LARGE_COMMUNITY", kOptTrans, false, A::kTreatAsWithdraw, false,
      dec_large_communities, enc_large_communities},
+    {kOtc, "OTC", kOptTrans, false, A::kTreatAsWithdraw, false, dec_otc, enc_otc},
 };
 
 constexpr auto kIndex = [] {

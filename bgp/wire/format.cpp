@@ -110,6 +110,7 @@ std::string to_string(const PathAttributes& a) {
       return std::to_string(c.global) + ":" + std::to_string(c.local1) + ":" +
              std::to_string(c.local2);
     }) << "]";
+  if (a.otc) o << " otc " << *a.otc;
   for (const auto& u : a.unknown)
     o << " attr" << int{u.type} << "(flags " << int{u.flags} << ")[" << to_hex(u.value) << "]";
   return o.str();

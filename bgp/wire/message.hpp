@@ -179,6 +179,7 @@ inline constexpr uint8_t kExtCommunities = 16;
 inline constexpr uint8_t kAs4Path = 17;
 inline constexpr uint8_t kAs4Aggregator = 18;
 inline constexpr uint8_t kLargeCommunities = 32;
+inline constexpr uint8_t kOtc = 35;  // RFC 9234 Only to Customer
 
 // Flag bits.
 inline constexpr uint8_t kOptional = 0x80;
@@ -203,6 +204,7 @@ struct PathAttributes {
   std::optional<std::vector<uint32_t>> cluster_list;
   std::optional<std::vector<uint64_t>> ext_communities;
   std::optional<std::vector<LargeCommunity>> large_communities;
+  std::optional<uint32_t> otc;  // RFC 9234: the AS that first sent the route to a customer
   std::vector<UnknownAttribute> unknown;  // optional attributes we do not interpret
   bool operator==(const PathAttributes&) const = default;
 };
