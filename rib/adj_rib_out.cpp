@@ -61,7 +61,7 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget) {
       std::vector<bgp::Nlri> batch;
       size_t size = overhead;
       for (; i < prefixes.size(); ++i) {
-        const size_t one = 1 + (prefixes[i].len + 7u) / 8u + (add_path ? 4 : 0);
+        const size_t one = bgp::nlri_entry_size(prefixes[i].len, add_path);
         if (size + one > max) break;
         size += one;
         batch.push_back(bgp::Nlri{prefixes[i], add_path ? 1u : 0u});

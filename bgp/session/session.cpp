@@ -345,7 +345,6 @@ void Session::on_message(const ConnectionPtr& c, Message&& m) {
         return;
       }
       negotiated_ = std::move(n).value();
-      peer_open_ = std::move(open);
       c->ctx = negotiated_->codec;
       handle(Event{EventType::kBgpOpen, {}});
       return;

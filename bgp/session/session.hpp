@@ -140,7 +140,6 @@ class Session : public std::enable_shared_from_this<Session> {
   ConnectionPtr pending_;  // an incoming connection in collision resolution
   bool first_connect_ = true;
   std::optional<Negotiated> negotiated_;
-  std::optional<Open> peer_open_;
   SessionCounters counters_;
   FsmTimer connect_retry_timer_;
   FsmTimer hold_timer_;

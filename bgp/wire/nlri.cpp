@@ -43,8 +43,8 @@ bool decode_nlri(ByteSpan field, Afi afi, bool add_path, std::vector<Nlri>& out,
 size_t nlri_size(const std::vector<Nlri>& entries, bool add_path) {
   size_t total = 0;
   for (const auto& n : entries)
-    total += 1 + (std::min<uint8_t>(n.prefix.len, 128) + 7u) / 8u;
-  return total + (add_path ? 4 * entries.size() : 0);
+    total += nlri_entry_size(n.prefix.len, add_path);
+  return total;
 }
 
 void encode_nlri(const std::vector<Nlri>& entries, bool add_path, Writer& w) {

@@ -1,6 +1,7 @@
 #pragma once
 // NLRI lists (RFC 4271 4.3, RFC 4760 5, RFC 7911 3): <path id?><length><prefix bytes>...
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,11 @@ namespace tern::bgp {
 // maximum, or an entry overrunning the field) returns false with `why` set; what was parsed
 // before the error stays in `out`.
 bool decode_nlri(ByteSpan field, Afi afi, bool add_path, std::vector<Nlri>& out, std::string& why);
+
+// Wire size of one entry: length octet, prefix bytes, and a path id under ADD-PATH.
+inline size_t nlri_entry_size(uint8_t len, bool add_path) {
+  return 1 + (std::min<uint8_t>(len, 128) + 7u) / 8u + (add_path ? 4 : 0);
+}
 
 // Bytes encode_nlri() will write for `entries`.
 size_t nlri_size(const std::vector<Nlri>& entries, bool add_path);

@@ -70,26 +70,6 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     return update_error(err::kMalformedAttributeList, Action::kSessionReset,
                         "withdrawn routes length plus total attribute length exceed the message");
   const ByteSpan nlri_field = r.rest();
-  if (withdrawn.empty() && nlri_field.empty()) {
-    if (attrs.empty()) u.end_of_rib = kIpv4Unicast;
-    // A lone MP_UNREACH holding just AFI and SAFI, in either length form.
-    Reader ar(attrs);
-    uint8_t flags = 0, type = 0, len8 = 0;
-    uint16_t len = 0, afi = 0;
-    uint8_t safi = 0;
-    bool ok = ar.u8(flags) && ar.u8(type) && type == attr::kMpUnreach;
-    if (ok && (flags & attr::kExtendedLength)) {
-      ok = ar.u16(len);
-    } else if (ok) {
-      ok = ar.u8(len8);
-      len = len8;
-    }
-    if (ok && len == 3 && ar.u16(afi) && ar.u8(safi) && ar.empty()) {
-      if (auto i = family_index(afi, safi); i && ctx.families[*i])
-        u.end_of_rib = kFamilies[*i].family;
-    }
-  }
-
   std::string why;
   // RFC 7606 3.i/3.j: withdrawn routes and NLRI that do not parse reset the session.
   if (!decode_nlri(withdrawn, Afi::kIpv4, ctx.add_path_receive[0], u.withdrawn, why))
@@ -100,6 +80,8 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
   std::bitset<256> seen;
   bool other_than_unreach = false;  // for RFC 7606 5.2
   bool mp_reach_on_wire = false;    // even for a family we ignore
+  size_t attr_count = 0;            // for RFC 4724's End-of-RIB, judged on the wire
+  size_t unreach_length = 0;
   Reader ar(attrs);
   while (!ar.empty()) {
     const uint8_t* attr_start = ar.position();
@@ -130,6 +112,8 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
     const AttrRow* row = attr_row(type);
     if (type != attr::kMpUnreach) other_than_unreach = true;
     if (type == attr::kMpReach) mp_reach_on_wire = true;
+    if (type == attr::kMpUnreach) unreach_length = value.size();
+    ++attr_count;
 
     if (seen[type]) {
       // RFC 7606 3.g.
@@ -190,6 +174,14 @@ Result<Update> decode_update(ByteSpan body, const CodecContext& ctx) {
 
   if (!decode_nlri(nlri_field, Afi::kIpv4, ctx.add_path_receive[0], u.nlri, why))
     return update_error(err::kInvalidNetworkField, Action::kSessionReset, "NLRI: " + why);
+
+  // RFC 4724 2: no withdrawn routes, attributes or NLRI; or a lone MP_UNREACH of just AFI and
+  // SAFI (an enabled family: one we ignore leaves mp_unreach unset). Judged on what was sent,
+  // so an UPDATE whose attributes were all discarded is not mistaken for one.
+  if (withdrawn.empty() && nlri_field.empty()) {
+    if (attrs.empty()) u.end_of_rib = kIpv4Unicast;
+    if (attr_count == 1 && unreach_length == 3 && u.mp_unreach) u.end_of_rib = u.mp_unreach->family;
+  }
 
   if (!ctx.four_octet_as) merge_as4(st);
   // Kept in type order, the order they are encoded in, so a decoded UPDATE compares equal to
