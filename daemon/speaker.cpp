@@ -2,14 +2,41 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace tern {
 
 using bgp::Family;
 
 namespace {
 
-// The Adj-RIB-Out pulls more only while the socket has less than this queued.
+// A member takes more UPDATEs only while its socket has less than this queued.
 constexpr size_t kLowWater = 64 * 1024;
+// The export cache is dropped whole when it grows past this (attribute sets come and go).
+constexpr size_t kCacheLimit = 1 << 16;
+
+// BIRD's default ("graceful restart aware"): we keep a restarting peer's routes; we preserve
+// no forwarding state of our own across a restart, so no family is listed.
+bgp::GracefulRestartCap helper_capability() {
+  bgp::GracefulRestartCap cap;
+  cap.restart_time = 120;
+  return cap;
+}
+
+bgp::Message refresh(Family f, bgp::RefreshSubtype subtype) {
+  bgp::RouteRefresh r;
+  r.afi = static_cast<uint16_t>(f.afi);
+  r.safi = static_cast<uint8_t>(f.safi);
+  r.subtype = subtype;
+  return bgp::Message{r};
+}
+
+bool contains_as(const bgp::PathAttributes& a, uint32_t as) {
+  if (!a.as_path) return false;
+  for (const auto& seg : a.as_path->segments)
+    if (std::find(seg.asns.begin(), seg.asns.end(), as) != seg.asns.end()) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -23,37 +50,74 @@ Speaker::Speaker(bgp::asio::io_context& io, rib::LocalIdentity me, rib::Decision
     r = std::make_unique<rib::LocRib>(me.as, options);
 }
 
+Speaker::~Speaker() {
+  // Groups let go of their Loc-RIB entries before the RIBs go.
+  for (int f = 0; f < bgp::kFamilyCount; ++f)
+    for (auto& g : groups_[f])
+      g->out->clear(*ribs_[f]);
+}
+
 std::string Speaker::listen(const bgp::asio::ip::tcp::endpoint& at) {
   return listener_.listen(at);
 }
 
-void Speaker::add_peer(SpeakerPeer cfg) {
-  auto p = std::make_unique<Peer>();
+rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
+  auto p = std::make_unique<Peer>(io_);
   p->id = next_id_++;
   p->policy = cfg.policy;
+  p->import_filter = std::move(cfg.import_filter);
+  p->export_filter = std::move(cfg.export_filter);
+  if (!cfg.session.settings.graceful_restart)
+    cfg.session.settings.graceful_restart = helper_capability();
   p->session = std::make_shared<bgp::Session>(io_, std::move(cfg.session));
   Peer* raw = p.get();
   p->session->on_update(
       [this, raw](bgp::Session&, bgp::Update&& u) { on_update(*raw, std::move(u)); });
   p->session->on_state(
       [this, raw](bgp::Session&, bgp::State from, bgp::State to) { on_state(*raw, from, to); });
+  p->session->on_route_refresh(
+      [this, raw](bgp::Session&, const bgp::RouteRefresh& r) { on_refresh(*raw, r); });
   p->session->on_drain([this, raw](bgp::Session&) { flush(*raw); });
   const auto& sc = p->session->config();
   for (auto& r : ribs_) {
     r->set_peer(p->id, rib::PeerInfo{cfg.policy.ebgp, sc.settings.peer_as, 0,
                                      bgp::IpAddr::parse(sc.remote.to_string()).value()});
   }
-  peers_[p->id] = std::move(p);
+  const rib::PeerId id = p->id;
+  peers_[id] = std::move(p);
+  if (started_) raw->session->start();
+  return id;
+}
+
+void Speaker::remove_peer(rib::PeerId id) {
+  auto it = peers_.find(id);
+  if (it == peers_.end()) return;
+  Peer& p = *it->second;
+  p.session->on_state(nullptr);
+  p.session->on_update(nullptr);
+  p.session->on_drain(nullptr);
+  p.session->on_route_refresh(nullptr);
+  p.session->stop("peer removed");
+  p.gr_timer.cancel();
+  for (int f = 0; f < bgp::kFamilyCount; ++f) {
+    leave_group(p, f);
+    changed(bgp::kFamilies[f].family, ribs_[f]->drop_peer(id));
+  }
+  peers_.erase(it);
+  flush_all();
 }
 
 void Speaker::start() {
+  started_ = true;
   for (auto& [id, p] : peers_)
     p->session->start();
 }
 
 void Speaker::stop() {
-  for (auto& [id, p] : peers_)
+  for (auto& [id, p] : peers_) {
     p->session->stop("tern stopping");
+    p->gr_timer.cancel();
+  }
   listener_.close();
 }
 
@@ -71,6 +135,18 @@ void Speaker::withdraw_local(const bgp::Prefix& p) {
   flush_all();
 }
 
+bool Speaker::request_refresh(rib::PeerId id, Family f) {
+  auto it = peers_.find(id);
+  if (it == peers_.end()) return false;
+  const auto& n = it->second->session->negotiated();
+  if (it->second->session->state() != bgp::State::kEstablished || !n || !n->route_refresh ||
+      !n->families[bgp::family_index(f)])
+    return false;
+  return it->second->session->send(refresh(f, bgp::RefreshSubtype::kNormal));
+}
+
+// ---- inbound ----
+
 void Speaker::on_update(Peer& from, bgp::Update&& u) {
   // RFC 7606 treat-as-withdraw: every NLRI in the message is withdrawn.
   const bool withdraw_all = u.action == bgp::Action::kTreatAsWithdraw;
@@ -83,9 +159,9 @@ void Speaker::on_update(Peer& from, bgp::Update&& u) {
     learn(from, u.mp_reach->family, u.mp_reach->nlri, withdraw_all ? nullptr : &a);
   }
   if (u.end_of_rib) {
-    // End-of-RIB: whatever the peer did not refresh after a restart is gone (RFC 4724).
-    for (const auto& c : ribs_[bgp::family_index(*u.end_of_rib)]->sweep_stale(from.id))
-      changed(*u.end_of_rib, c);
+    // After a restart, whatever the peer did not send again is gone (RFC 4724 4.2).
+    apply(from, from.gr.end_of_rib(*u.end_of_rib));
+    arm_gr_timer(from);
   }
   flush_all();
 }
@@ -96,63 +172,80 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
   auto& rib = *ribs_[bgp::family_index(f)];
   rib::AttrRef ref;
   if (attrs && rib::check_import(*attrs, from.policy, me_) == rib::ImportVerdict::kAccept) {
-    bgp::PathAttributes a = *attrs;
+    bgp::PathAttributes a = from.import_filter.apply(*attrs);
     if (from.policy.ebgp && !a.local_pref) a.local_pref = 100;
     ref = pool_.intern(std::move(a));
   }
   for (const auto& n : nlri) {
-    // A path that fails the import checks replaces, and so withdraws, what the peer had.
-    auto c = ref ? rib.announce(n.prefix, from.id, n.path_id, ref)
-                 : rib.withdraw(n.prefix, from.id, n.path_id);
+    // A path that fails the checks replaces, and so withdraws, what the peer had.
+    const bool take = ref && from.import_filter.accepts(n.prefix);
+    auto c = take ? rib.announce(n.prefix, from.id, n.path_id, ref)
+                  : rib.withdraw(n.prefix, from.id, n.path_id);
     if (c) changed(f, *c);
   }
 }
 
-void Speaker::changed(Family f, const rib::BestChange& c) {
-  if (on_best_change) on_best_change(c);
-  const rib::RouteEntry* e = ribs_[bgp::family_index(f)]->find(c.prefix);
-  for (auto& [id, p] : peers_)
-    export_to(*p, f, c.prefix, e);
-}
-
-void Speaker::export_to(Peer& to, Family f, const bgp::Prefix& p, const rib::RouteEntry* e) {
-  auto& out = to.out[bgp::family_index(f)];
-  if (!out) return;  // not Established for this family
-  const rib::Path* best = e ? e->best() : nullptr;
-  rib::AttrRef send;
-  if (best && best->peer != to.id) {  // never back to where it came from
-    rib::PathOrigin origin;
-    origin.local = best->peer == rib::kLocalPeer;
-    if (!origin.local) {
-      const Peer& src = *peers_.at(best->peer);
-      origin.ebgp = src.policy.ebgp;
-      origin.from_rr_client = src.policy.rr_client;
-      if (const auto& n = src.session->negotiated()) origin.peer_router_id = n->peer_id;
+void Speaker::on_refresh(Peer& p, const bgp::RouteRefresh& r) {
+  const auto idx = bgp::family_index(r.afi, r.safi);
+  if (!idx || !p.families[*idx]) return;  // RFC 2918 4: a family not negotiated is ignored
+  const int fi = *idx;
+  const Family f = bgp::kFamilies[fi].family;
+  auto& rib = *ribs_[fi];
+  switch (r.subtype) {
+    case bgp::RefreshSubtype::kNormal: {
+      // Everything again, framed by BoRR/EoRR where enhanced route refresh was agreed.
+      const bool enhanced = p.session->negotiated()->enhanced_route_refresh;
+      if (enhanced) {
+        p.session->send(refresh(f, bgp::RefreshSubtype::kBeginOfRib));
+      }
+      catch_up(p, fi, enhanced ? Finish::kEndOfRefresh : Finish::kNothing);
+      break;
     }
-    rib::PeerPolicy policy = to.policy;
-    if (f == bgp::kIpv6Unicast) policy.local_address = to.policy.local_address_v6;
-    if (auto a = rib::export_attrs(best->attrs->attrs(), origin, policy, me_))
-      send = pool_.intern(std::move(*a));
+    case bgp::RefreshSubtype::kBeginOfRib:
+      // RFC 7313 4: what the peer does not send again before EoRR is gone.
+      changed(f, rib.mark_stale(p.id));
+      break;
+    case bgp::RefreshSubtype::kEndOfRib:
+      changed(f, rib.sweep_stale(p.id));
+      break;
   }
-  out->set(p, std::move(send));
+  flush_all();
 }
 
-void Speaker::flush(Peer& p) {
-  for (auto& out : p.out) {
-    if (!out) continue;
-    while (out->pending() && p.session->queued_bytes() < kLowWater) {
-      auto msgs = out->pull(kLowWater);
-      if (msgs.empty()) break;
-      for (auto& m : msgs)
-        p.session->send_encoded(std::move(m));
+// ---- graceful restart ----
+
+void Speaker::apply(Peer& p, const rib::GrHelper::Actions& a) {
+  for (int f = 0; f < bgp::kFamilyCount; ++f) {
+    auto& rib = *ribs_[f];
+    const Family fam = bgp::kFamilies[f].family;
+    if (a.drop[f]) changed(fam, rib.drop_peer(p.id));
+    if (a.mark_stale[f]) {
+      spdlog::info("peer {}: graceful restart, keeping its {} routes as stale",
+                   p.session->config().name, bgp::kFamilies[f].name);
+      changed(fam, rib.mark_stale(p.id));
     }
+    if (a.sweep[f]) changed(fam, rib.sweep_stale(p.id));
   }
 }
 
-void Speaker::flush_all() {
-  for (auto& [id, p] : peers_)
-    flush(*p);
+void Speaker::arm_gr_timer(Peer& p) {
+  const auto next = p.gr.next_deadline();
+  if (!next) {
+    p.gr_timer.cancel();
+    return;
+  }
+  p.gr_timer.expires_at(*next);
+  p.gr_timer.async_wait([this, id = p.id](const boost::system::error_code& ec) {
+    if (ec) return;
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return;
+    apply(*it->second, it->second->gr.expire(rib::GrHelper::Clock::now()));
+    arm_gr_timer(*it->second);
+    flush_all();
+  });
 }
+
+// ---- sessions ----
 
 void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
   if (now == bgp::State::kEstablished) {
@@ -162,34 +255,29 @@ void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
       r->set_peer(p.id, rib::PeerInfo{n.ebgp, n.peer_as, n.peer_id,
                                       bgp::IpAddr::parse(sc.remote.to_string()).value()});
     }
-    for (int i = 0; i < bgp::kFamilyCount; ++i) {
-      if (!n.families[i]) continue;
-      const Family f = bgp::kFamilies[i].family;
-      p.out[i] = std::make_unique<rib::AdjRibOut>(f, n.codec);
-      ribs_[i]->for_each(
-          [&](const bgp::Prefix& pfx, const rib::RouteEntry& e) { export_to(p, f, pfx, &e); });
-    }
+    p.families = n.families;
+    apply(p, p.gr.established(n.peer_graceful_restart, rib::GrHelper::Clock::now()));
+    arm_gr_timer(p);
+    for (int f = 0; f < bgp::kFamilyCount; ++f)
+      if (n.families[f]) catch_up(p, f, Finish::kEndOfRib);
     // Posted: the session completes its own transition before the table goes out.
     bgp::asio::post(io_, [this, id = p.id] {
       auto it = peers_.find(id);
-      if (it == peers_.end() || it->second->session->state() != bgp::State::kEstablished) return;
-      Peer& peer = *it->second;
-      // The initial table is sent whole, then End-of-RIB (RFC 4724 2).
-      for (auto& out : peer.out) {
-        if (!out) continue;
-        for (auto& m : out->pull(SIZE_MAX))
-          peer.session->send_encoded(std::move(m));
-        peer.session->send_encoded(out->end_of_rib());
-      }
+      if (it != peers_.end() && it->second->session->state() == bgp::State::kEstablished)
+        flush(*it->second);
     });
     return;
   }
   if (before == bgp::State::kEstablished) {
-    for (auto& out : p.out)
-      out.reset();
-    for (int i = 0; i < bgp::kFamilyCount; ++i)
-      for (const auto& c : ribs_[i]->drop_peer(p.id))
-        changed(bgp::kFamilies[i].family, c);
+    const auto& n = p.session->negotiated();
+    const auto families = p.families;
+    p.families = {};
+    for (int f = 0; f < bgp::kFamilyCount; ++f)
+      leave_group(p, f);
+    apply(p, p.gr.session_down(p.session->ended_gracefully(),
+                               n ? n->peer_graceful_restart : std::nullopt, families,
+                               rib::GrHelper::Clock::now()));
+    arm_gr_timer(p);
     flush_all();
   }
 }
@@ -199,6 +287,259 @@ std::vector<bgp::SessionSnapshot> Speaker::sessions() const {
   for (const auto& [id, p] : peers_)
     out.push_back(p->session->snapshot());
   return out;
+}
+
+std::vector<size_t> Speaker::update_groups(Family f) const {
+  std::vector<size_t> out;
+  for (const auto& g : groups_[bgp::family_index(f)])
+    out.push_back(g->members.size());
+  return out;
+}
+
+// ---- outbound ----
+
+Speaker::GroupKey Speaker::key_for(const Peer& p, int family) const {
+  const auto& n = *p.session->negotiated();
+  GroupKey k;
+  k.ebgp = p.policy.ebgp;
+  k.peer_as = p.policy.ebgp ? n.peer_as : 0;
+  k.local_as = p.policy.local_as;
+  k.rr_client = p.policy.rr_client;
+  k.next_hop_self = p.policy.next_hop_self;
+  k.keep_next_hop = p.policy.keep_next_hop;
+  k.local_address = bgp::kFamilies[family].family == bgp::kIpv6Unicast ? p.policy.local_address_v6
+                                                                       : p.policy.local_address;
+  k.filter = p.export_filter;
+  k.four_octet_as = n.codec.four_octet_as;
+  k.add_path = n.codec.add_path_send[family];
+  k.extended_message = n.codec.extended_message;
+  return k;
+}
+
+rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Path& path) {
+  // Never back to where it came from. With several members the one that sent it gets it too
+  // and drops it by its own loop checks (FRR's update groups do the same): one encoding for
+  // the whole group is worth that.
+  if (path.peer != rib::kLocalPeer && g.members.size() == 1 && g.members[0]->id == path.peer)
+    return nullptr;
+  if (!g.key.filter.accepts(p)) return nullptr;
+  const auto key = std::make_pair(path.attrs.get(), path.peer);
+  if (auto it = g.cache.find(key); it != g.cache.end()) return it->second.exported;
+
+  rib::AttrRef out;
+  const bgp::PathAttributes& in = path.attrs->attrs();
+  // An eBGP peer would discard a path through its own AS (RFC 4271 9.1.2): not sent.
+  if (!(g.key.ebgp && contains_as(in, g.key.peer_as))) {
+    rib::PathOrigin origin;
+    origin.local = path.peer == rib::kLocalPeer;
+    if (!origin.local) {
+      auto src = peers_.find(path.peer);
+      if (src != peers_.end()) {
+        origin.ebgp = src->second->policy.ebgp;
+        origin.from_rr_client = src->second->policy.rr_client;
+        if (const auto& n = src->second->session->negotiated()) origin.peer_router_id = n->peer_id;
+      }
+    }
+    if (auto a = rib::export_attrs(in, origin, g.policy, me_))
+      out = pool_.intern(g.key.filter.apply(std::move(*a)));
+  }
+  if (g.cache.size() >= kCacheLimit) g.cache.clear();
+  g.cache.emplace(key, Group::Cached{path.attrs, out});
+  return out;
+}
+
+void Speaker::changed(Family f, const std::vector<rib::BestChange>& cs) {
+  for (const auto& c : cs)
+    changed(f, c);
+}
+
+void Speaker::changed(Family f, const rib::BestChange& c) {
+  if (on_best_change) on_best_change(c);
+  const int fi = bgp::family_index(f);
+  rib::RouteEntry* e = ribs_[fi]->entry(c.prefix);
+  if (!e) return;
+  for (auto& g : groups_[fi]) {
+    bool differs = false;
+    if (g->out->add_path()) {
+      // Each path of the multipath set is its own announcement, keyed by its out_id.
+      for (const auto& b : c.before) {
+        auto a = std::find_if(c.after.begin(), c.after.end(),
+                              [&](const rib::Path& x) { return x.out_id == b.out_id; });
+        const rib::AttrRef was = export_path(*g, c.prefix, b);
+        if (a == c.after.end()) {
+          if (was) g->out->withdraw_path(c.prefix, b.out_id);
+        } else if (was != export_path(*g, c.prefix, *a)) {
+          differs = true;
+        }
+      }
+      for (const auto& a : c.after) {
+        const bool fresh = std::none_of(c.before.begin(), c.before.end(),
+                                        [&](const rib::Path& x) { return x.out_id == a.out_id; });
+        if (fresh && export_path(*g, c.prefix, a)) differs = true;
+      }
+    } else {
+      const rib::AttrRef was =
+          c.before.empty() ? nullptr : export_path(*g, c.prefix, c.before.front());
+      const rib::AttrRef now =
+          c.after.empty() ? nullptr : export_path(*g, c.prefix, c.after.front());
+      differs = was != now;
+    }
+    if (differs) g->out->mark(c.prefix, *e);
+  }
+}
+
+Speaker::Group* Speaker::new_group(int family, const GroupKey& key, const rib::PeerPolicy& policy) {
+  int slot = 0;
+  while (slot < rib::kOutSlots && (slots_used_[family] & (1u << slot)))
+    ++slot;
+  if (slot == rib::kOutSlots) return nullptr;
+  slots_used_[family] |= 1u << slot;
+  auto g = std::make_unique<Group>();
+  g->key = key;
+  g->policy = policy;
+  if (bgp::kFamilies[family].family == bgp::kIpv6Unicast)
+    g->policy.local_address = policy.local_address_v6;
+  // The group's codec: the members' negotiated one; they agree on everything that matters.
+  bgp::CodecContext ctx;
+  ctx.four_octet_as = key.four_octet_as;
+  ctx.extended_message = key.extended_message;
+  ctx.ebgp = key.ebgp;
+  ctx.add_path_send[family] = key.add_path;
+  g->out = std::make_unique<rib::AdjRibOut>(bgp::kFamilies[family].family, ctx, slot);
+  groups_[family].push_back(std::move(g));
+  return groups_[family].back().get();
+}
+
+void Speaker::catch_up(Peer& p, int family, Finish finish) {
+  leave_group(p, family);
+  Group* g = new_group(family, key_for(p, family), p.policy);
+  if (!g) {
+    // Every slot is in use by other catch-ups; this one starts when one of them is done.
+    p.waiting[family] = true;
+    p.finish[family] = finish;
+    return;
+  }
+  p.waiting[family] = false;
+  p.finish[family] = finish;
+  p.group[family] = g;
+  g->members.push_back(&p);
+  g->out->mark_all(*ribs_[family]);
+}
+
+void Speaker::leave_group(Peer& p, int family) {
+  p.waiting[family] = false;
+  p.finish[family] = Finish::kNothing;
+  Group* g = p.group[family];
+  if (!g) return;
+  p.group[family] = nullptr;
+  std::erase(g->members, &p);
+  // A group's export treats a lone member's own paths differently: start over cleanly.
+  g->cache.clear();
+  if (g->members.empty()) destroy(*g);
+}
+
+void Speaker::destroy(Group& g) {
+  const int family = bgp::family_index(g.out->family());
+  g.out->clear(*ribs_[family]);
+  slots_used_[family] &= ~(1u << g.out->slot());
+  std::erase_if(groups_[family], [&](const auto& x) { return x.get() == &g; });
+  // A slot is free: a peer waiting for one can start its catch-up.
+  for (auto& [id, p] : peers_) {
+    if (p->waiting[family]) {
+      catch_up(*p, family, p->finish[family]);
+      bgp::asio::post(io_, [this, id = id] {
+        if (auto it = peers_.find(id); it != peers_.end()) flush(*it->second);
+      });
+      break;
+    }
+  }
+}
+
+void Speaker::drained(Group& g) {
+  for (Peer* m : g.members) {
+    const int family = bgp::family_index(g.out->family());
+    switch (std::exchange(m->finish[family], Finish::kNothing)) {
+      case Finish::kNothing:
+        break;
+      case Finish::kEndOfRib:
+        // The initial table is complete (RFC 4724 2).
+        m->session->send_encoded(g.out->end_of_rib());
+        break;
+      case Finish::kEndOfRefresh:
+        m->session->send(refresh(g.out->family(), bgp::RefreshSubtype::kEndOfRib));
+        break;
+    }
+  }
+  if (g.steady) return;
+  const int family = bgp::family_index(g.out->family());
+  for (auto& other : groups_[family]) {
+    if (other.get() == &g || !other->steady || !(other->key == g.key)) continue;
+    // Up to date: join the group of its kind. The other group's queue may repeat a little
+    // of what these peers already have, which BGP tolerates.
+    for (Peer* m : g.members) {
+      m->group[family] = other.get();
+      other->members.push_back(m);
+    }
+    other->cache.clear();
+    g.members.clear();
+    destroy(g);
+    return;
+  }
+  g.steady = true;
+}
+
+void Speaker::flush(Group& g) {
+  const int family = bgp::family_index(g.out->family());
+  auto exporter = [this, &g](const bgp::Prefix& p, const rib::Path& path) {
+    return export_path(g, p, path);
+  };
+  while (g.out->pending()) {
+    std::vector<Peer*> slow;
+    for (Peer* m : g.members)
+      if (m->session->queued_bytes() >= kLowWater) slow.push_back(m);
+    if (slow.size() == g.members.size()) return;  // on_drain brings us back
+    if (!slow.empty()) {
+      // Some members can take more and some cannot: the slow ones continue from a copy of
+      // the queue, the others go on now.
+      if (Group* lag = new_group(family, g.key, g.policy)) {
+        lag->out->copy_queue(*g.out, *ribs_[family]);
+        for (Peer* m : slow) {
+          std::erase(g.members, m);
+          m->group[family] = lag;
+          lag->members.push_back(m);
+        }
+        g.cache.clear();
+      } else {
+        return;  // no slot to split into: wait for everyone
+      }
+    }
+    auto msgs = g.out->pull(kLowWater, *ribs_[family], exporter);
+    for (size_t i = 0; i < g.members.size(); ++i) {
+      const bool last = i + 1 == g.members.size();
+      for (auto& m : msgs)
+        g.members[i]->session->send_encoded(last ? std::move(m) : bgp::Bytes(m));
+    }
+  }
+  drained(g);
+}
+
+void Speaker::flush(Peer& p) {
+  for (int f = 0; f < bgp::kFamilyCount; ++f)
+    if (p.group[f]) flush(*p.group[f]);
+}
+
+void Speaker::flush_all() {
+  for (int f = 0; f < bgp::kFamilyCount; ++f) {
+    // flush() may merge and destroy groups: walk a snapshot, checking each is still there.
+    std::vector<Group*> gs;
+    for (auto& g : groups_[f])
+      gs.push_back(g.get());
+    for (Group* g : gs) {
+      const bool alive = std::any_of(groups_[f].begin(), groups_[f].end(),
+                                     [&](const auto& x) { return x.get() == g; });
+      if (alive) flush(*g);
+    }
+  }
 }
 
 }  // namespace tern

@@ -1,11 +1,17 @@
 #pragma once
-// The BGP speaker: sessions, the Loc-RIB per family and one Adj-RIB-Out per peer and family,
-// wired together on one io_context. Received UPDATEs pass the import checks into the RIB;
-// every best-path change is transformed per peer by the export rules and queued; sessions
-// that reach Established get the whole table and an End-of-RIB.
+// The BGP speaker: sessions, one Loc-RIB per family and the update groups, wired together on
+// one io_context.
 //
-// Not yet here (see the RIB issue): update groups shared by several peers, graceful-restart
-// timers driving LocRib::mark_stale/sweep_stale, route refresh, operator filters.
+// Inbound: a received UPDATE passes the BGP import checks and the peer's import filter into
+// the Loc-RIB. Outbound: every best-path change is offered to each update group (peers with
+// the same export treatment), which queues the prefix when what it would send changes; the
+// group's queue is pulled into UPDATEs, encoded once and written to every member, as their
+// sockets drain. A newly established or refreshing peer gets a queue of its own holding the
+// whole table, then End-of-RIB, then joins its group; a member that cannot keep up is split
+// off the same way instead of holding the others back.
+//
+// Graceful restart (helper side), route refresh both ways (RFC 2918, RFC 7313) and ADD-PATH
+// send of the multipath set are handled here; the rules themselves live in rib/.
 
 #include <functional>
 #include <map>
@@ -14,6 +20,8 @@
 #include "bgp/session/listener.hpp"
 #include "bgp/session/session.hpp"
 #include "rib/adj_rib_out.hpp"
+#include "rib/filter.hpp"
+#include "rib/graceful_restart.hpp"
 #include "rib/loc_rib.hpp"
 #include "rib/policy.hpp"
 
@@ -22,17 +30,23 @@ namespace tern {
 struct SpeakerPeer {
   bgp::SessionConfig session;
   rib::PeerPolicy policy;
+  rib::RouteFilter import_filter;
+  rib::RouteFilter export_filter;
 };
 
 class Speaker {
  public:
   Speaker(bgp::asio::io_context& io, rib::LocalIdentity me, rib::DecisionOptions options = {});
+  ~Speaker();
 
   // Listens for peers on `at` (port 0 picks one; see port()).
   std::string listen(const bgp::asio::ip::tcp::endpoint& at);
   uint16_t port() const { return listener_.port(); }
 
-  void add_peer(SpeakerPeer peer);
+  // Peers are added before or after start(); a peer added after start() starts at once.
+  rib::PeerId add_peer(SpeakerPeer peer);
+  // Closes the session (Cease, administrative shutdown) and forgets the peer's routes.
+  void remove_peer(rib::PeerId id);
   void start();
   void stop();
 
@@ -40,26 +54,91 @@ class Speaker {
   void originate(const bgp::Prefix& p, bgp::PathAttributes attrs);
   void withdraw_local(const bgp::Prefix& p);
 
+  // Asks the peer to send its routes of `f` again (inbound soft reset, RFC 2918); false when
+  // it is not Established or did not offer route refresh.
+  bool request_refresh(rib::PeerId id, bgp::Family f);
+
   const rib::LocRib& rib(bgp::Family f) const { return *ribs_[bgp::family_index(f)]; }
   std::vector<bgp::SessionSnapshot> sessions() const;
+  // Update groups of `f` in use, and how many peers each has (tests, status).
+  std::vector<size_t> update_groups(bgp::Family f) const;
 
-  // Every change of a prefix's best path or multipath set (the FIB's input).
+  // Every change of a prefix's best path or multipath set (the FIB's input). It must not call
+  // back into the speaker.
   std::function<void(const rib::BestChange&)> on_best_change;
 
  private:
+  struct Group;
+  enum class Finish : uint8_t { kNothing, kEndOfRib, kEndOfRefresh };
+
   struct Peer {
-    rib::PeerId id;
+    explicit Peer(bgp::asio::io_context& io) : gr_timer(io) {}
+    rib::PeerId id = 0;
     bgp::SessionPtr session;
     rib::PeerPolicy policy;
-    std::array<std::unique_ptr<rib::AdjRibOut>, bgp::kFamilyCount> out;
+    rib::RouteFilter import_filter;
+    rib::RouteFilter export_filter;
+    std::array<Group*, bgp::kFamilyCount> group{};
+    // What to send once the peer's catch-up queue has drained.
+    std::array<Finish, bgp::kFamilyCount> finish{};
+    // Waiting for a free queue slot to start its catch-up.
+    std::array<bool, bgp::kFamilyCount> waiting{};
+    std::array<bool, bgp::kFamilyCount> families{};  // negotiated, while Established
+    rib::GrHelper gr;
+    bgp::asio::steady_timer gr_timer;
+  };
+
+  // What makes two peers' outbound treatment identical.
+  struct GroupKey {
+    bool ebgp = false;
+    uint32_t peer_as = 0;  // eBGP only: a path through the peer's AS is not sent to it
+    uint32_t local_as = 0;
+    bool rr_client = false;
+    bool next_hop_self = false;
+    bool keep_next_hop = false;
+    bgp::IpAddr local_address;
+    rib::RouteFilter filter;
+    bool four_octet_as = false;
+    bool add_path = false;
+    bool extended_message = false;
+    bool operator==(const GroupKey&) const = default;
+  };
+
+  struct Group {
+    GroupKey key;
+    rib::PeerPolicy policy;  // the export side of the members' policy, for this family
+    std::unique_ptr<rib::AdjRibOut> out;
+    std::vector<Peer*> members;
+    // The one group of its key that catch-up and split-off groups merge into when drained.
+    bool steady = false;
+    // (source attribute set, source peer) -> what it is exported as; holds the source set so
+    // its address cannot be reused while cached.
+    struct Cached {
+      rib::AttrRef source;
+      rib::AttrRef exported;
+    };
+    std::map<std::pair<const rib::AttrSet*, rib::PeerId>, Cached> cache;
   };
 
   void on_update(Peer& from, bgp::Update&& u);
   void on_state(Peer& p, bgp::State before, bgp::State now);
+  void on_refresh(Peer& p, const bgp::RouteRefresh& r);
   void learn(Peer& from, bgp::Family f, const std::vector<bgp::Nlri>& nlri,
              const bgp::PathAttributes* attrs);
   void changed(bgp::Family f, const rib::BestChange& c);
-  void export_to(Peer& to, bgp::Family f, const bgp::Prefix& p, const rib::RouteEntry* e);
+  void changed(bgp::Family f, const std::vector<rib::BestChange>& cs);
+  void apply(Peer& p, const rib::GrHelper::Actions& a);
+  void arm_gr_timer(Peer& p);
+
+  GroupKey key_for(const Peer& p, int family) const;
+  rib::AttrRef export_path(Group& g, const bgp::Prefix& p, const rib::Path& path);
+  // Starts sending `p` the whole table of family `f` from a queue of its own.
+  void catch_up(Peer& p, int family, Finish finish);
+  Group* new_group(int family, const GroupKey& key, const rib::PeerPolicy& policy);
+  void leave_group(Peer& p, int family);
+  void destroy(Group& g);
+  void drained(Group& g);
+  void flush(Group& g);
   void flush(Peer& p);
   void flush_all();
 
@@ -67,9 +146,12 @@ class Speaker {
   rib::LocalIdentity me_;
   rib::AttrPool pool_;
   std::array<std::unique_ptr<rib::LocRib>, bgp::kFamilyCount> ribs_;
+  std::array<std::vector<std::unique_ptr<Group>>, bgp::kFamilyCount> groups_;
+  std::array<uint32_t, bgp::kFamilyCount> slots_used_{};
   std::map<rib::PeerId, std::unique_ptr<Peer>> peers_;
   bgp::Listener listener_;
   rib::PeerId next_id_ = 1;
+  bool started_ = false;
 };
 
 }  // namespace tern

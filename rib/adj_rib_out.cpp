@@ -1,93 +1,149 @@
 #include "rib/adj_rib_out.hpp"
 
-#include <map>
+#include <unordered_map>
 
 #include "bgp/wire/nlri.hpp"
 
 namespace tern::rib {
 
-void AdjRibOut::set(const bgp::Prefix& p, AttrRef attrs) {
-  auto s = sent_.find(p);
-  const bool same_as_sent = s != sent_.end() ? s->second == attrs : !attrs;
-  if (same_as_sent) {
-    pending_.erase(p);  // back to what the peer already has: nothing to say
-  } else {
-    pending_[p] = std::move(attrs);
+namespace {
+
+// Prefixes taken from the queue per round: large enough to pack well, small enough that a
+// pull overshoots its budget by little.
+constexpr size_t kWindow = 1024;
+
+}  // namespace
+
+AdjRibOut::AdjRibOut(bgp::Family family, bgp::CodecContext ctx, int slot)
+    : family_(family),
+      ctx_(ctx),
+      slot_(slot),
+      bit_(1u << slot),
+      add_path_(ctx.add_path_send[bgp::family_index(family)]) {}
+
+void AdjRibOut::mark(const bgp::Prefix& p, RouteEntry& e) {
+  if (e.dirty & bit_) return;
+  e.dirty |= bit_;
+  queue_.push_back(p);
+}
+
+void AdjRibOut::withdraw_path(const bgp::Prefix& p, uint32_t out_id) {
+  withdrawn_ids_.push_back(bgp::Nlri{p, out_id});
+}
+
+void AdjRibOut::mark_all(LocRib& rib) {
+  std::vector<bgp::Prefix> all;
+  all.reserve(rib.size());
+  rib.for_each([&](const bgp::Prefix& p, const RouteEntry&) { all.push_back(p); });
+  for (const auto& p : all)
+    mark(p, *rib.entry(p));
+}
+
+void AdjRibOut::copy_queue(const AdjRibOut& other, LocRib& rib) {
+  for (const auto& p : other.queue_)
+    if (RouteEntry* e = rib.entry(p)) mark(p, *e);
+  withdrawn_ids_.insert(withdrawn_ids_.end(), other.withdrawn_ids_.begin(),
+                        other.withdrawn_ids_.end());
+}
+
+void AdjRibOut::clear(LocRib& rib) {
+  for (const auto& p : queue_) {
+    if (RouteEntry* e = rib.entry(p)) {
+      e->dirty &= ~bit_;
+      rib.release(p);
+    }
   }
+  queue_.clear();
+  withdrawn_ids_.clear();
 }
 
-void AdjRibOut::resend_all() {
-  for (const auto& [p, a] : sent_)
-    pending_[p] = a;
-  sent_.clear();
-}
-
-bgp::Update AdjRibOut::make_update(const AttrSet* attrs) const {
+void AdjRibOut::encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
+                       std::vector<bgp::Bytes>& out, size_t& produced) const {
+  if (nlri.empty()) return;
+  const bool v4 = family_ == bgp::kIpv4Unicast;
   bgp::Update u;
   if (!attrs) {
-    if (family_ != bgp::kIpv4Unicast) u.mp_unreach = bgp::MpUnreach{family_, {}};
-    return u;
+    if (!v4) u.mp_unreach = bgp::MpUnreach{family_, {}};
+  } else {
+    u.attrs = attrs->attrs();
+    if (!v4) {
+      bgp::MpNextHop nh;
+      if (u.attrs.next_hop) nh.global = *u.attrs.next_hop;
+      u.attrs.next_hop.reset();  // the next hop travels in MP_REACH_NLRI
+      u.mp_reach = bgp::MpReach{family_, nh, {}};
+    }
   }
-  u.attrs = attrs->attrs();
-  if (family_ != bgp::kIpv4Unicast) {
-    bgp::MpNextHop nh;
-    if (u.attrs.next_hop) nh.global = *u.attrs.next_hop;
-    u.attrs.next_hop.reset();  // the next hop travels in MP_REACH_NLRI
-    u.mp_reach = bgp::MpReach{family_, nh, {}};
-  }
-  return u;
-}
-
-std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget) {
-  std::vector<bgp::Bytes> out;
-  if (pending_.empty()) return out;
-  const bool add_path = ctx_.add_path_send[bgp::family_index(family_)];
+  bgp::Bytes probe;
+  if (!bgp::encode(bgp::Message{u}, ctx_, probe)) return;  // cannot be sent at all
+  const size_t overhead = probe.size();
   const size_t max = ctx_.max_message_size();
 
-  // Group the queue by attribute set; withdrawals (null) sort first.
-  std::map<const AttrSet*, std::vector<bgp::Prefix>> groups;
-  for (const auto& [p, a] : pending_)
-    groups[a.get()].push_back(p);
-
-  size_t produced = 0;
-  for (auto& [attrs, prefixes] : groups) {
-    bgp::Update u = make_update(attrs);
-    bgp::Bytes probe;
-    if (!bgp::encode(bgp::Message{u}, ctx_, probe)) continue;  // cannot be sent at all
-    const size_t overhead = probe.size();
-    size_t i = 0;
-    while (i < prefixes.size() && produced < budget) {
-      // Fill one message up to the size limit.
-      std::vector<bgp::Nlri> batch;
-      size_t size = overhead;
-      for (; i < prefixes.size(); ++i) {
-        const size_t one = bgp::nlri_entry_size(prefixes[i].len, add_path);
-        if (size + one > max) break;
-        size += one;
-        batch.push_back(bgp::Nlri{prefixes[i], add_path ? 1u : 0u});
-      }
-      if (batch.empty()) break;
-      bgp::Update msg = u;
-      if (!attrs) {
-        (family_ == bgp::kIpv4Unicast ? msg.withdrawn : msg.mp_unreach->withdrawn) = batch;
-      } else {
-        (family_ == bgp::kIpv4Unicast ? msg.nlri : msg.mp_reach->nlri) = batch;
-      }
-      bgp::Bytes bytes;
-      if (!bgp::encode(bgp::Message{msg}, ctx_, bytes)) break;
-      produced += bytes.size();
-      out.push_back(std::move(bytes));
-      for (const auto& n : batch) {
-        auto it = pending_.find(n.prefix);
-        if (attrs) {
-          sent_[n.prefix] = std::move(it->second);
-        } else {
-          sent_.erase(n.prefix);
-        }
-        pending_.erase(it);
-      }
+  auto& list =
+      !attrs ? (v4 ? u.withdrawn : u.mp_unreach->withdrawn) : (v4 ? u.nlri : u.mp_reach->nlri);
+  size_t i = 0;
+  while (i < nlri.size()) {
+    list.clear();
+    size_t size = overhead;
+    for (; i < nlri.size(); ++i) {
+      const size_t one = bgp::nlri_entry_size(nlri[i].prefix.len, add_path_);
+      if (size + one > max) break;
+      size += one;
+      list.push_back(nlri[i]);
     }
-    if (produced >= budget) break;
+    if (list.empty()) return;
+    bgp::Bytes bytes;
+    if (!bgp::encode(bgp::Message{u}, ctx_, bytes)) return;
+    produced += bytes.size();
+    out.push_back(std::move(bytes));
+  }
+}
+
+std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Exporter& exporter) {
+  std::vector<bgp::Bytes> out;
+  size_t produced = 0;
+  // ADD-PATH withdrawals go before any announcement, which may reuse the id.
+  encode(nullptr, withdrawn_ids_, out, produced);
+  withdrawn_ids_.clear();
+
+  std::vector<bgp::Nlri> withdrawals;
+  std::vector<std::pair<AttrRef, std::vector<bgp::Nlri>>> groups;
+  std::unordered_map<const AttrSet*, size_t> group_of;
+  auto add = [&](AttrRef a, bgp::Nlri n) {
+    if (!a) {
+      withdrawals.push_back(n);
+      return;
+    }
+    auto [it, fresh] = group_of.try_emplace(a.get(), groups.size());
+    if (fresh) groups.emplace_back(std::move(a), std::vector<bgp::Nlri>{});
+    groups[it->second].second.push_back(n);
+  };
+
+  while (!queue_.empty() && produced < budget) {
+    withdrawals.clear();
+    groups.clear();
+    group_of.clear();
+    for (size_t n = 0; n < kWindow && !queue_.empty(); ++n) {
+      const bgp::Prefix p = queue_.front();
+      queue_.pop_front();
+      RouteEntry* e = rib.entry(p);
+      if (e) e->dirty &= ~bit_;
+      if (!e || e->paths.empty()) {
+        // With ADD-PATH, each path's withdrawal was queued by id when it left the set.
+        if (!add_path_) add(nullptr, bgp::Nlri{p, 0});
+      } else if (add_path_) {
+        for (int i : e->multipath) {
+          const Path& path = e->paths[i];
+          add(exporter(p, path), bgp::Nlri{p, path.out_id});
+        }
+      } else {
+        const Path* best = e->best();
+        add(best ? exporter(p, *best) : nullptr, bgp::Nlri{p, 0});
+      }
+      if (e && e->paths.empty()) rib.release(p);
+    }
+    encode(nullptr, withdrawals, out, produced);
+    for (const auto& [attrs, nlri] : groups)
+      encode(attrs.get(), nlri, out, produced);
   }
   return out;
 }

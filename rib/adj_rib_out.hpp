@@ -1,11 +1,20 @@
 #pragma once
-// Adj-RIB-Out for one update group: peers that get the same attributes for every prefix
-// share one of these, and one encoding of every UPDATE. Work is kept as "prefix -> latest
-// attribute set" (or withdrawn), never as bytes, so an announcement superseded before it was
-// sent is simply never sent. The session pulls encoded UPDATEs when its socket has room:
-// a slow peer holds back only its own group, and memory stays bounded by the table size.
+// Adj-RIB-Out of one update group: the peers that get the same attributes for every path
+// share this queue and every UPDATE it encodes.
+//
+// The queue holds prefixes, not attributes or bytes: a prefix is queued once (a bit in its
+// Loc-RIB entry says so) however often it changes, and what goes out is computed from the
+// Loc-RIB when the group pulls, so a superseded announcement is never sent and a flapping
+// prefix costs one queue slot. Nothing is kept of what was sent: whether a change is worth
+// queueing is judged from the multipath set before and after it, and a peer that needs the
+// whole table again (a new peer, a route refresh) gets it by queueing every prefix.
+//
+// Pulling is driven by the peers' sockets draining, so memory stays bounded by the table
+// size, and a slow peer is split off into a queue of its own (copy_queue) instead of holding
+// the others back.
 
-#include <unordered_map>
+#include <deque>
+#include <functional>
 #include <vector>
 
 #include "bgp/wire/codec.hpp"
@@ -14,36 +23,59 @@
 
 namespace tern::rib {
 
+// Up to this many queues per address family exist at once (bits in RouteEntry::dirty).
+inline constexpr int kOutSlots = 32;
+
 class AdjRibOut {
  public:
-  // `family` is the one this table carries; `ctx` is the group's negotiated codec context.
-  AdjRibOut(bgp::Family family, bgp::CodecContext ctx) : family_(family), ctx_(ctx) {}
+  // What one path is sent with, or null when it is not sent to this group.
+  using Exporter = std::function<AttrRef(const bgp::Prefix&, const Path&)>;
 
-  // The latest wanted state of `p`: `attrs` to announce it with, or null to withdraw it.
-  void set(const bgp::Prefix& p, AttrRef attrs);
-  bool pending() const { return !pending_.empty(); }
-  size_t pending_count() const { return pending_.size(); }
+  // `slot` is this queue's bit in RouteEntry::dirty, unique among the family's live queues;
+  // `ctx` is the group's negotiated codec context.
+  AdjRibOut(bgp::Family family, bgp::CodecContext ctx, int slot);
+  AdjRibOut(const AdjRibOut&) = delete;
+  AdjRibOut& operator=(const AdjRibOut&) = delete;
 
-  // Encodes queued work into UPDATEs (each within the negotiated message size, prefixes
-  // sharing an attribute set packed together, withdrawals first) until about `budget` bytes
-  // are produced. What is returned counts as sent.
-  std::vector<bgp::Bytes> pull(size_t budget);
+  int slot() const { return slot_; }
+  bgp::Family family() const { return family_; }
+  bool add_path() const { return add_path_; }
+  const bgp::CodecContext& context() const { return ctx_; }
+
+  // Queues `p` unless it is queued already.
+  void mark(const bgp::Prefix& p, RouteEntry& e);
+  // ADD-PATH: the path announced with `out_id` is gone from the multipath set.
+  void withdraw_path(const bgp::Prefix& p, uint32_t out_id);
+  // Queues every prefix of the table (a new peer, a route refresh).
+  void mark_all(LocRib& rib);
+  // Queues everything `other` has queued (a slow peer leaving `other`'s group).
+  void copy_queue(const AdjRibOut& other, LocRib& rib);
+  // Drops everything queued and lets go of the entries (the group is gone).
+  void clear(LocRib& rib);
+
+  bool pending() const { return !queue_.empty() || !withdrawn_ids_.empty(); }
+  size_t pending_count() const { return queue_.size() + withdrawn_ids_.size(); }
+
+  // Encodes queued work into UPDATEs of at most the negotiated size, paths sharing attributes
+  // packed together and withdrawals first, until about `budget` bytes are produced. What is
+  // returned counts as sent.
+  std::vector<bgp::Bytes> pull(size_t budget, LocRib& rib, const Exporter& exporter);
 
   // The End-of-RIB marker for this table's family.
   bgp::Bytes end_of_rib() const;
 
-  // What the peers of this group have been sent, for route refresh and late joiners.
-  const std::unordered_map<bgp::Prefix, AttrRef, PrefixHash>& sent() const { return sent_; }
-  // Queues everything sent again (RFC 2918 route refresh from a peer of the group).
-  void resend_all();
-
  private:
-  bgp::Update make_update(const AttrSet* attrs) const;
+  struct Batch;
+  void encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
+              std::vector<bgp::Bytes>& out, size_t& produced) const;
 
   bgp::Family family_;
   bgp::CodecContext ctx_;
-  std::unordered_map<bgp::Prefix, AttrRef, PrefixHash> pending_;  // null: withdraw
-  std::unordered_map<bgp::Prefix, AttrRef, PrefixHash> sent_;
+  int slot_;
+  uint32_t bit_;
+  bool add_path_;
+  std::deque<bgp::Prefix> queue_;
+  std::vector<bgp::Nlri> withdrawn_ids_;
 };
 
 }  // namespace tern::rib

@@ -1,5 +1,7 @@
 #include "rib/loc_rib.hpp"
 
+#include <algorithm>
+
 #include <boost/container_hash/hash.hpp>
 
 namespace tern::rib {
@@ -11,9 +13,32 @@ size_t PrefixHash::operator()(const bgp::Prefix& p) const {
   return seed;
 }
 
+void LocRib::collect() {
+  for (const auto& p : emptied_)
+    release(p);
+  emptied_.clear();
+}
+
+void LocRib::release(const bgp::Prefix& p) {
+  auto it = routes_.find(p);
+  if (it != routes_.end() && it->second.paths.empty() && it->second.dirty == 0) routes_.erase(it);
+}
+
+RouteEntry* LocRib::entry(const bgp::Prefix& p) {
+  auto it = routes_.find(p);
+  return it == routes_.end() ? nullptr : &it->second;
+}
+
+RouteEntry& LocRib::insert(const bgp::Prefix& p) {
+  RouteEntry& e = routes_[p];
+  if (e.paths.empty()) ++live_;
+  return e;
+}
+
 std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
                                            AttrRef attrs) {
-  RouteEntry& e = routes_[p];
+  collect();
+  RouteEntry& e = insert(p);
   for (auto& path : e.paths) {
     if (path.peer == peer && path.path_id == path_id) {
       path.stale = false;                            // refreshed after a restart
@@ -24,11 +49,17 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
     }
   }
   auto before = selected(e);
-  e.paths.push_back(Path{peer, path_id, std::move(attrs)});
+  // The smallest id no other path of this prefix uses: ids stay small and are reused.
+  uint32_t out_id = 1;
+  while (std::any_of(e.paths.begin(), e.paths.end(),
+                     [&](const Path& x) { return x.out_id == out_id; }))
+    ++out_id;
+  e.paths.push_back(Path{peer, path_id, std::move(attrs), out_id});
   return decide_again(p, e, std::move(before));
 }
 
 std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
+  collect();
   auto it = routes_.find(p);
   if (it == routes_.end()) return std::nullopt;  // RFC 7911: unknown ids are ignored
   RouteEntry& e = it->second;
@@ -37,20 +68,27 @@ std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, ui
       std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && x.path_id == path_id; });
   if (n == 0) return std::nullopt;
   auto change = decide_again(p, e, std::move(before));
-  if (e.paths.empty()) routes_.erase(it);
+  if (e.paths.empty()) {
+    --live_;
+    emptied_.push_back(p);
+  }
   return change;
 }
 
 template <class Pred>
 std::vector<BestChange> LocRib::remove_paths(PeerId peer, Pred pred) {
+  collect();
   std::vector<BestChange> changes;
-  for (auto it = routes_.begin(); it != routes_.end();) {
-    RouteEntry& e = it->second;
+  for (auto& [p, e] : routes_) {
+    if (e.paths.empty()) continue;
     auto before = selected(e);
     if (std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && pred(x); }) > 0) {
-      if (auto c = decide_again(it->first, e, std::move(before))) changes.push_back(std::move(*c));
+      if (auto c = decide_again(p, e, std::move(before))) changes.push_back(std::move(*c));
+      if (e.paths.empty()) {
+        --live_;
+        emptied_.push_back(p);
+      }
     }
-    it = e.paths.empty() ? routes_.erase(it) : std::next(it);
   }
   return changes;
 }
@@ -81,7 +119,7 @@ size_t LocRib::stale_count(PeerId peer) const {
 
 const RouteEntry* LocRib::find(const bgp::Prefix& p) const {
   auto it = routes_.find(p);
-  return it == routes_.end() ? nullptr : &it->second;
+  return it == routes_.end() || it->second.paths.empty() ? nullptr : &it->second;
 }
 
 std::vector<Path> LocRib::selected(const RouteEntry& e) {

@@ -27,6 +27,9 @@ struct Path {
   PeerId peer = kLocalPeer;
   uint32_t path_id = 0;
   AttrRef attrs;
+  // The path id this path is announced with where ADD-PATH send is negotiated: stable while
+  // the path lives, unique within its prefix, never 0.
+  uint32_t out_id = 0;
   // RFC 4724: kept (and forwarded on) while its peer restarts; not part of equality, since
   // staleness alone changes nothing in the forwarding table.
   bool stale = false;
@@ -39,6 +42,9 @@ struct RouteEntry {
   std::vector<Path> paths;
   std::vector<int> multipath;  // indexes into paths, best first; empty: no usable path
   std::vector<Step> lost_at;   // per path
+  // One bit per Adj-RIB-Out slot that still has to send this prefix (see AdjRibOut). An entry
+  // whose last path went stays until every queue holding it has sent the withdrawal.
+  uint32_t dirty = 0;
   const Path* best() const { return multipath.empty() ? nullptr : &paths[multipath[0]]; }
 };
 
@@ -74,13 +80,21 @@ class LocRib {
   std::vector<BestChange> sweep_stale(PeerId peer);
   size_t stale_count(PeerId peer) const;
 
+  // The prefix's routes; null when it has none.
   const RouteEntry* find(const bgp::Prefix& p) const;
-  size_t size() const { return routes_.size(); }
+  size_t size() const { return live_; }
   template <class F>
   void for_each(F&& f) const {
     for (const auto& [p, e] : routes_)
-      f(p, e);
+      if (!e.paths.empty()) f(p, e);
   }
+
+  // For the Adj-RIB-Out queues: the entry including one that lost its last path but is still
+  // queued somewhere (null when there is none), and letting go of such an entry once no
+  // queue holds it. Entries that lose their last path are kept until the next change to the
+  // RIB, so the caller can queue the withdrawal first.
+  RouteEntry* entry(const bgp::Prefix& p);
+  void release(const bgp::Prefix& p);
 
  private:
   // The multipath set as it stands; taken before a change, since the change may release the
@@ -92,10 +106,16 @@ class LocRib {
   std::optional<BestChange> decide_again(const bgp::Prefix& p, RouteEntry& e,
                                          std::vector<Path> before);
 
+  // Erases the entries that lost their last path and that no queue holds.
+  void collect();
+  RouteEntry& insert(const bgp::Prefix& p);
+
   uint32_t local_as_;
   DecisionOptions options_;
   std::unordered_map<PeerId, PeerInfo> peers_;
   std::unordered_map<bgp::Prefix, RouteEntry, PrefixHash> routes_;
+  std::vector<bgp::Prefix> emptied_;  // entries that lost their last path since collect()
+  size_t live_ = 0;                   // entries with at least one path
 };
 
 }  // namespace tern::rib

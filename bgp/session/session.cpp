@@ -59,6 +59,11 @@ void Session::stop(std::string_view reason) {
 
 void Session::handle(const Event& e) {
   Transition t = fsm_step(state_, config_.passive, e);
+  // The state changes before the actions run; a NOTIFICATION that ends an Established
+  // session has to be known when it does (graceful restart depends on it).
+  if (state_ == State::kEstablished && !first_notification_)
+    for (const auto& a : t.actions)
+      if (a.type == ActionType::kSendNotification) first_notification_ = a.notification;
   if (t.next != state_) change_state(t.next);
   for (const auto& a : t.actions)
     run(a);
@@ -74,6 +79,16 @@ void Session::change_state(State next) {
                  to_string(from), to_string(next));
   } else {
     spdlog::debug("peer {}: {} -> {}", config_.name, to_string(from), to_string(next));
+  }
+  if (next == State::kEstablished) first_notification_.reset();
+  if (from == State::kEstablished) {
+    const auto& n = negotiated_;
+    const bool n_bit = n && n->peer_graceful_restart && n->peer_graceful_restart->notification &&
+                       config_.settings.graceful_restart &&
+                       config_.settings.graceful_restart->notification;
+    const bool hard_reset = first_notification_ && first_notification_->code == err::kCease &&
+                            first_notification_->subcode == err::kHardReset;
+    ended_gracefully_ = !first_notification_ || (n_bit && !hard_reset);
   }
   if (on_state_) on_state_(*this, from, next);
 }
@@ -362,12 +377,16 @@ void Session::on_message(const ConnectionPtr& c, Message&& m) {
     case MessageType::kRouteRefresh: {
       const auto sub = static_cast<uint8_t>(std::get<RouteRefresh>(m).subtype);
       if (sub > 2) return;  // RFC 7313 5: unknown subtypes are ignored
+      const State before = state_;
       handle(Event{EventType::kRouteRefreshMsg, {}});
+      if (before == State::kEstablished && state_ == State::kEstablished && on_refresh_)
+        on_refresh_(*this, std::get<RouteRefresh>(m));
       return;
     }
     case MessageType::kNotification: {
       const auto& n = std::get<Notification>(m);
       counters_.last_received = n;
+      if (!first_notification_) first_notification_ = n;
       std::string text = describe(n.code, n.subcode);
       if (auto s = n.shutdown_text()) text += " \"" + *s + "\"";
       counters_.last_error = "received " + text;
@@ -403,6 +422,7 @@ void Session::on_pending_open(const ConnectionPtr& c, Open&& o) {
 
 void Session::send_notification(const ConnectionPtr& c, const Notification& n) {
   counters_.last_sent = n;
+  if (c == conn_ && !first_notification_) first_notification_ = n;
   std::string text = describe(n.code, n.subcode);
   if (auto s = n.shutdown_text()) text += " \"" + *s + "\"";
   counters_.last_error = "sent " + text;

@@ -69,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using UpdateHandler = std::function<void(Session&, Update&&)>;
   using StateHandler = std::function<void(Session&, State from, State to)>;
+  using RefreshHandler = std::function<void(Session&, const RouteRefresh&)>;
 
   Session(asio::io_context& io, SessionConfig config);
   ~Session();
@@ -90,12 +91,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_update(UpdateHandler h) { on_update_ = std::move(h); }
   void on_state(StateHandler h) { on_state_ = std::move(h); }
+  // ROUTE-REFRESH from the peer (RFC 2918; RFC 7313 BoRR/EoRR), Established only.
+  void on_route_refresh(RefreshHandler h) { on_refresh_ = std::move(h); }
   // Called when everything queued has been written: the moment to pull more (back-pressure).
   void on_drain(std::function<void(Session&)> h) { on_drain_ = std::move(h); }
 
   State state() const { return state_; }
   const SessionConfig& config() const { return config_; }
   const std::optional<Negotiated>& negotiated() const { return negotiated_; }
+  // Whether the last Established session ended the way RFC 4724 lets a helper keep the
+  // peer's routes: without a NOTIFICATION either way, or (RFC 8538, both sides sent the N
+  // bit) with one that was not a Hard Reset.
+  bool ended_gracefully() const { return ended_gracefully_; }
   SessionSnapshot snapshot() const;
 
  private:
@@ -150,6 +157,10 @@ class Session : public std::enable_shared_from_this<Session> {
   UpdateHandler on_update_;
   StateHandler on_state_;
   std::function<void(Session&)> on_drain_;
+  RefreshHandler on_refresh_;
+  // NOTIFICATIONs sent or received since the session became Established; the first one.
+  std::optional<Notification> first_notification_;
+  bool ended_gracefully_ = false;
 };
 
 using SessionPtr = std::shared_ptr<Session>;

@@ -1,5 +1,6 @@
 // Adj-RIB-Out: packing by attribute set within the message size, superseded work never sent,
-// back-pressure by budget, withdrawals, route refresh.
+// a prefix queued once however often it changes, back-pressure by budget, withdrawals,
+// ADD-PATH ids, whole-table and split-off queues.
 
 #include <gtest/gtest.h>
 
@@ -60,82 +61,101 @@ Seen decode_all(const std::vector<bgp::Bytes>& msgs, const bgp::CodecContext& ct
   return s;
 }
 
-TEST(AdjRibOut, PacksOneAttributeSetIntoFewMessagesWithinTheLimit) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  const AttrRef a = pool.intern(attrs(100));
+// A Loc-RIB with one queue on it; what is sent is what the paths carry.
+class Out : public ::testing::Test {
+ protected:
+  Out() { rib_.set_peer(1, PeerInfo{false, 64512, 1, *bgp::IpAddr::parse("10.0.0.1")}); }
+
+  AdjRibOut make(bgp::Family f = bgp::kIpv4Unicast, bgp::CodecContext ctx = {}, int slot = 0) {
+    return AdjRibOut(f, ctx, slot);
+  }
+  void announce(AdjRibOut& out, const bgp::Prefix& p, uint32_t lp, uint32_t path_id = 0,
+                const char* nh = "10.0.0.1") {
+    rib_.announce(p, 1, path_id, pool_.intern(attrs(lp, nh)));
+    out.mark(p, *rib_.entry(p));
+  }
+  void withdraw(AdjRibOut& out, const bgp::Prefix& p, uint32_t path_id = 0) {
+    rib_.withdraw(p, 1, path_id);
+    out.mark(p, *rib_.entry(p));
+  }
+  std::vector<bgp::Bytes> pull(AdjRibOut& out, size_t budget = SIZE_MAX) {
+    return out.pull(budget, rib_, [](const bgp::Prefix&, const Path& x) { return x.attrs; });
+  }
+
+  AttrPool pool_;
+  LocRib rib_{64512};
+};
+
+TEST_F(Out, PacksOneAttributeSetIntoFewMessagesWithinTheLimit) {
+  auto out = make();
   for (uint32_t i = 0; i < 2000; ++i)
-    out.set(v4(i), a);
-  const auto msgs = out.pull(SIZE_MAX);
-  const Seen s = decode_all(msgs, {});
+    announce(out, v4(i), 100);
+  const Seen s = decode_all(pull(out), {});
   EXPECT_EQ(s.announced.size(), 2000u);
   EXPECT_LE(s.messages, 4u) << "2000 /26 at 5 bytes each fit in three 4096-byte UPDATEs";
   EXPECT_FALSE(out.pending());
-  EXPECT_EQ(out.sent().size(), 2000u);
 }
 
-TEST(AdjRibOut, SupersededAnnouncementsAreNeverSent) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  out.set(v4(1), pool.intern(attrs(100)));
-  out.set(v4(1), pool.intern(attrs(200)));
-  const Seen s = decode_all(out.pull(SIZE_MAX), {});
+TEST_F(Out, SupersededAnnouncementsAreNeverSent) {
+  auto out = make();
+  announce(out, v4(1), 100);
+  announce(out, v4(1), 200);
+  EXPECT_EQ(out.pending_count(), 1u) << "queued once";
+  const Seen s = decode_all(pull(out), {});
   ASSERT_EQ(s.announced.size(), 1u);
   EXPECT_EQ(s.announced.begin()->second, 200u);
 }
 
-TEST(AdjRibOut, AnnounceThenWithdrawBeforeSendingIsSilence) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  out.set(v4(1), pool.intern(attrs(100)));
-  out.set(v4(1), nullptr);
-  EXPECT_FALSE(out.pending());
-  EXPECT_TRUE(out.pull(SIZE_MAX).empty());
-}
-
-TEST(AdjRibOut, WithdrawAfterSendingIsSentAndForgotten) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  out.set(v4(1), pool.intern(attrs(100)));
-  out.pull(SIZE_MAX);
-  out.set(v4(1), nullptr);
-  const Seen s = decode_all(out.pull(SIZE_MAX), {});
-  EXPECT_EQ(s.withdrawn, (std::set<std::string>{"10.244.0.64/26"}));
-  EXPECT_TRUE(out.sent().empty());
-  out.set(v4(1), pool.intern(attrs(100)));
-  out.set(v4(1), pool.intern(attrs(100)));
+TEST_F(Out, AFlappingPrefixHoldsOneQueueSlot) {
+  auto out = make();
+  for (int i = 0; i < 1000; ++i) {
+    announce(out, v4(1), 100 + i % 2);
+    withdraw(out, v4(1));
+  }
   EXPECT_EQ(out.pending_count(), 1u);
+  const Seen s = decode_all(pull(out), {});
+  EXPECT_TRUE(s.announced.empty());
+  EXPECT_EQ(s.withdrawn, (std::set<std::string>{"10.244.0.64/26"}));
 }
 
-TEST(AdjRibOut, BackPressureByBudget) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  const AttrRef a = pool.intern(attrs(100));
-  for (uint32_t i = 0; i < 2000; ++i)
-    out.set(v4(i), a);
-  const auto first = out.pull(100);  // one message, then stop
-  EXPECT_EQ(first.size(), 1u);
+TEST_F(Out, AWithdrawnEntryStaysUntilItsWithdrawalIsSent) {
+  auto out = make();
+  announce(out, v4(1), 100);
+  pull(out);
+  withdraw(out, v4(1));
+  rib_.announce(v4(2), 1, 0, pool_.intern(attrs(100)));  // any later change to the RIB
+  EXPECT_EQ(rib_.find(v4(1)), nullptr) << "no route";
+  EXPECT_NE(rib_.entry(v4(1)), nullptr) << "but still queued";
+  const Seen s = decode_all(pull(out), {});
+  EXPECT_EQ(s.withdrawn, (std::set<std::string>{"10.244.0.64/26"}));
+  EXPECT_EQ(rib_.entry(v4(1)), nullptr) << "released once sent";
+}
+
+TEST_F(Out, BackPressureByBudget) {
+  auto out = make();
+  for (uint32_t i = 0; i < 5000; ++i)
+    announce(out, v4(i), 100);
+  const auto first = pull(out, 100);  // one window, then stop
+  EXPECT_LT(decode_all(first, {}).announced.size(), 5000u);
   EXPECT_TRUE(out.pending());
-  const auto rest = out.pull(SIZE_MAX);
-  EXPECT_EQ(decode_all(first, {}).announced.size() + decode_all(rest, {}).announced.size(), 2000u);
+  const auto rest = pull(out);
+  EXPECT_EQ(decode_all(first, {}).announced.size() + decode_all(rest, {}).announced.size(), 5000u);
 }
 
-TEST(AdjRibOut, DifferentAttributeSetsGoInDifferentMessages) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
-  out.set(v4(1), pool.intern(attrs(100)));
-  out.set(v4(2), pool.intern(attrs(200)));
-  out.set(v4(3), pool.intern(attrs(100)));
-  const Seen s = decode_all(out.pull(SIZE_MAX), {});
+TEST_F(Out, DifferentAttributeSetsGoInDifferentMessages) {
+  auto out = make();
+  announce(out, v4(1), 100);
+  announce(out, v4(2), 200);
+  announce(out, v4(3), 100);
+  const Seen s = decode_all(pull(out), {});
   EXPECT_EQ(s.messages, 2u);
   EXPECT_EQ(s.announced.at("10.244.0.192/26"), 100u);
 }
 
-TEST(AdjRibOut, Ipv6GoesThroughMpReachWithItsNextHop) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv6Unicast, {});
-  out.set(*bgp::Prefix::parse("fd00:244::/64"), pool.intern(attrs(100, "fd00::1")));
-  const auto msgs = out.pull(SIZE_MAX);
+TEST_F(Out, Ipv6GoesThroughMpReachWithItsNextHop) {
+  auto out = make(bgp::kIpv6Unicast);
+  announce(out, *bgp::Prefix::parse("fd00:244::/64"), 100, 0, "fd00::1");
+  const auto msgs = pull(out);
   ASSERT_EQ(msgs.size(), 1u);
   auto r = bgp::decode(msgs[0], {});
   ASSERT_TRUE(r.ok());
@@ -147,27 +167,54 @@ TEST(AdjRibOut, Ipv6GoesThroughMpReachWithItsNextHop) {
   EXPECT_EQ(std::get<bgp::Update>(*eor).end_of_rib, bgp::kIpv6Unicast);
 }
 
-TEST(AdjRibOut, AddPathSendCarriesAPathId) {
-  AttrPool pool;
+TEST_F(Out, AddPathSendAnnouncesTheMultipathSetWithStableIds) {
   bgp::CodecContext ctx;
   ctx.add_path_send = {true, false};
-  AdjRibOut out(bgp::kIpv4Unicast, ctx);
-  out.set(v4(1), pool.intern(attrs(100)));
+  auto out = make(bgp::kIpv4Unicast, ctx);
+  rib_.set_peer(2, PeerInfo{false, 64512, 2, *bgp::IpAddr::parse("10.0.0.2")});
+  rib_.announce(v4(1), 1, 0, pool_.intern(attrs(100, "10.0.0.1")));
+  rib_.announce(v4(1), 2, 0, pool_.intern(attrs(100, "10.0.0.2")));
+  out.mark(v4(1), *rib_.entry(v4(1)));
   bgp::CodecContext rx;
   rx.add_path_receive = {true, false};
-  auto r = bgp::decode(out.pull(SIZE_MAX).at(0), rx);
+  std::set<uint32_t> ids;
+  for (const auto& m : pull(out)) {
+    auto r = bgp::decode(m, rx);
+    ASSERT_TRUE(r.ok());
+    for (const auto& n : std::get<bgp::Update>(*r).nlri)
+      ids.insert(n.path_id);
+  }
+  EXPECT_EQ(ids, (std::set<uint32_t>{1, 2})) << "both equal paths, each with its own id";
+
+  out.withdraw_path(v4(1), 2);
+  auto r = bgp::decode(pull(out).at(0), rx);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(std::get<bgp::Update>(*r).nlri.at(0).path_id, 1u);
+  const auto& u = std::get<bgp::Update>(*r);
+  ASSERT_EQ(u.withdrawn.size(), 1u);
+  EXPECT_EQ(u.withdrawn[0].path_id, 2u);
 }
 
-TEST(AdjRibOut, RouteRefreshResendsEverything) {
-  AttrPool pool;
-  AdjRibOut out(bgp::kIpv4Unicast, {});
+TEST_F(Out, MarkAllQueuesTheWholeTable) {
+  auto out = make();
   for (uint32_t i = 0; i < 10; ++i)
-    out.set(v4(i), pool.intern(attrs(100)));
-  out.pull(SIZE_MAX);
-  out.resend_all();
-  EXPECT_EQ(decode_all(out.pull(SIZE_MAX), {}).announced.size(), 10u);
+    rib_.announce(v4(i), 1, 0, pool_.intern(attrs(100)));
+  out.mark_all(rib_);
+  EXPECT_EQ(decode_all(pull(out), {}).announced.size(), 10u);
+}
+
+TEST_F(Out, ASplitOffQueueContinuesFromACopyAndReleasesItsHold) {
+  auto a = make(bgp::kIpv4Unicast, {}, 0);
+  for (uint32_t i = 0; i < 10; ++i)
+    announce(a, v4(i), 100);
+  withdraw(a, v4(3));
+  auto b = make(bgp::kIpv4Unicast, {}, 1);
+  b.copy_queue(a, rib_);
+  EXPECT_EQ(b.pending_count(), 10u);
+  const Seen sa = decode_all(pull(a), {});
+  EXPECT_EQ(sa.announced.size(), 9u);
+  EXPECT_NE(rib_.entry(v4(3)), nullptr) << "b still has to send its withdrawal";
+  b.clear(rib_);
+  EXPECT_EQ(rib_.entry(v4(3)), nullptr);
 }
 
 }  // namespace
