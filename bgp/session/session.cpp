@@ -254,7 +254,9 @@ void Session::accept(tcp::socket socket) {
       return;
     case State::kConnect:
     case State::kActive:
-      // Nothing was exchanged on our own attempt yet: take the peer's connection instead.
+      // Nothing was exchanged on our own attempt yet: take the peer's connection instead,
+      // and make sure a first connect still waiting for its delay never starts.
+      connect_delay_timer_.stop();
       if (conn_) drop(conn_);
       conn_ = c;
       read_more(c);
@@ -340,6 +342,9 @@ void Session::on_bytes(const ConnectionPtr& c) {
 }
 
 void Session::on_message(const ConnectionPtr& c, Message&& m) {
+  spdlog::debug("peer {}: {} on the {} connection{} in {}", config_.name,
+                static_cast<int>(type_of(m)), c->outgoing ? "outgoing" : "incoming",
+                c == pending_ ? " (in collision)" : "", to_string(state_));
   if (c == pending_) {
     if (auto* o = std::get_if<Open>(&m)) {
       on_pending_open(c, std::move(*o));

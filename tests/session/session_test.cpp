@@ -258,6 +258,25 @@ TEST(SessionCollision, BothSidesConnectOneConnectionSurvives) {
   EXPECT_EQ(b_side[0]->snapshot().counters.established_count, 1u);
 }
 
+TEST_F(SessionTest, AConnectionAcceptedDuringTheConnectDelayIsNotReplacedWhenItEnds) {
+  auto c = config("delayed", kLo2, 0x0a000001);
+  c.connect_delay = 500ms;
+  c.remote_port = 1;  // nothing listens there: only the peer's connection can succeed
+  auto s = add(c);
+  s->start();
+  std::unique_ptr<RawPeer> peer;  // stays connected until the checks are done
+  with_peer([&] {
+    peer = std::make_unique<RawPeer>(kLo2, listener_->port());
+    peer->send(open_bytes(4, 64512, 90, 0x0a000002));
+    EXPECT_FALSE(peer->read_until(4).empty());
+    peer->send(testing::message(4, {}));
+    std::this_thread::sleep_for(1000ms);  // well past the connect delay
+  });
+  EXPECT_EQ(s->state(), State::kEstablished);
+  EXPECT_EQ(s->snapshot().counters.established_count, 1u);
+  EXPECT_TRUE(s->snapshot().counters.last_error.empty()) << s->snapshot().counters.last_error;
+}
+
 TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   auto s = add([] {
     auto c = config("stuck", kLo2, 0x0a000001);
