@@ -104,7 +104,7 @@ void Speaker::remove_peer(rib::PeerId id) {
     changed(bgp::kFamilies[f].family, ribs_[f]->drop_peer(id));
   }
   peers_.erase(it);
-  flush_all();
+  schedule_flush();
 }
 
 void Speaker::start() {
@@ -126,13 +126,13 @@ void Speaker::originate(const bgp::Prefix& p, bgp::PathAttributes attrs) {
   if (auto c = ribs_[bgp::family_index(f)]->announce(p, rib::kLocalPeer, 0,
                                                      pool_.intern(std::move(attrs))))
     changed(f, *c);
-  flush_all();
+  schedule_flush();
 }
 
 void Speaker::withdraw_local(const bgp::Prefix& p) {
   const Family f = p.family();
   if (auto c = ribs_[bgp::family_index(f)]->withdraw(p, rib::kLocalPeer, 0)) changed(f, *c);
-  flush_all();
+  schedule_flush();
 }
 
 bool Speaker::request_refresh(rib::PeerId id, Family f) {
@@ -163,7 +163,7 @@ void Speaker::on_update(Peer& from, bgp::Update&& u) {
     apply(from, from.gr.end_of_rib(*u.end_of_rib));
     arm_gr_timer(from);
   }
-  flush_all();
+  schedule_flush();
 }
 
 void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
@@ -209,7 +209,7 @@ void Speaker::on_refresh(Peer& p, const bgp::RouteRefresh& r) {
       changed(f, rib.sweep_stale(p.id));
       break;
   }
-  flush_all();
+  schedule_flush();
 }
 
 // ---- graceful restart ----
@@ -261,7 +261,8 @@ void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
     for (int f = 0; f < bgp::kFamilyCount; ++f)
       if (n.families[f]) catch_up(p, f, Finish::kEndOfRib);
     // Posted: the session completes its own transition before the table goes out.
-    bgp::asio::post(io_, [this, id = p.id] {
+    bgp::asio::post(io_, [this, id = p.id, alive = std::weak_ptr<bool>(alive_)] {
+      if (alive.expired()) return;
       auto it = peers_.find(id);
       if (it != peers_.end() && it->second->session->state() == bgp::State::kEstablished)
         flush(*it->second);
@@ -447,7 +448,8 @@ void Speaker::destroy(Group& g) {
   for (auto& [id, p] : peers_) {
     if (p->waiting[family]) {
       catch_up(*p, family, p->finish[family]);
-      bgp::asio::post(io_, [this, id = id] {
+      bgp::asio::post(io_, [this, id = id, alive = std::weak_ptr<bool>(alive_)] {
+        if (alive.expired()) return;
         if (auto it = peers_.find(id); it != peers_.end()) flush(*it->second);
       });
       break;
@@ -526,6 +528,18 @@ void Speaker::flush(Group& g) {
 void Speaker::flush(Peer& p) {
   for (int f = 0; f < bgp::kFamilyCount; ++f)
     if (p.group[f]) flush(*p.group[f]);
+}
+
+void Speaker::schedule_flush() {
+  // Several UPDATEs read in one go, or many routes originated in a row, go out together:
+  // the flush runs once the loop has nothing else queued.
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  bgp::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    flush_posted_ = false;
+    flush_all();
+  });
 }
 
 void Speaker::flush_all() {

@@ -141,6 +141,7 @@ class Speaker {
   void flush(Group& g);
   void flush(Peer& p);
   void flush_all();
+  void schedule_flush();
 
   bgp::asio::io_context& io_;
   rib::LocalIdentity me_;
@@ -152,6 +153,9 @@ class Speaker {
   bgp::Listener listener_;
   rib::PeerId next_id_ = 1;
   bool started_ = false;
+  bool flush_posted_ = false;
+  // Work posted to the loop checks this is still alive: the speaker may be gone by then.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace tern

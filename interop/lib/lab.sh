@@ -24,7 +24,7 @@ lab_cleanup() {
   set +e
   if [ $rc -ne 0 ] && [ -n "$LAB_DIR" ]; then
     echo "---- lab files of $LAB_NAME (rc $rc) ----" >&2
-    for f in "$LAB_DIR"/*.log "$LAB_DIR"/*.out "$LAB_DIR"/*.err; do
+    for f in "$LAB_DIR"/*.log "$LAB_DIR"/*.out "$LAB_DIR"/*.err "$LAB_DIR"/*/*.log; do
       [ -s "$f" ] || continue
       echo "== $f" >&2
       tail -n 40 "$f" >&2
@@ -78,6 +78,26 @@ lab_link() {
   fi
   ip -n "$ns1" link set "$v1" up
   ip -n "$ns2" link set "$v2" up
+}
+
+# lab_bridge NS: a bridge "br0" inside NS (a namespace of the lab that plays the switch), so
+# any number of lab nodes can share one segment, like the nodes of a cluster.
+lab_bridge() {
+  ip -n "$1" link add br0 type bridge
+  ip -n "$1" link set br0 up
+}
+
+# lab_bridge_port SWITCH_NS NS ADDR/LEN: plugs NS into the bridge of SWITCH_NS with ADDR.
+lab_bridge_port() {
+  local sw=$1 ns=$2 addr=$3
+  local v1="tv${RANDOM}n" v2="tv${RANDOM}s"
+  ip link add "$v1" type veth peer name "$v2"
+  ip link set "$v1" netns "$ns"
+  ip link set "$v2" netns "$sw"
+  ip -n "$sw" link set "$v2" master br0
+  ip -n "$sw" link set "$v2" up
+  ip -n "$ns" addr add "$addr" dev "$v1"
+  ip -n "$ns" link set "$v1" up
 }
 
 # lab_spawn NAME NS CMD...: runs CMD in NS in the background, output in $LAB_DIR/NAME.{out,err};

@@ -4,73 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "bgp/wire/as_path.hpp"
-#include "daemon/speaker.hpp"
+#include "tests/daemon/speaker_harness.hpp"
 
 namespace tern {
 namespace {
 
-using namespace std::chrono_literals;
-namespace asio = bgp::asio;
-
-bgp::Prefix pfx(const std::string& s) {
-  return *bgp::Prefix::parse(s);
-}
-
-bgp::PathAttributes own_block() {
-  bgp::PathAttributes a;
-  a.origin = bgp::Origin::kIgp;
-  a.as_path = bgp::AsPath{};
-  return a;
-}
-
-struct Node {
-  std::string ip;
-  uint32_t id;
-  std::unique_ptr<Speaker> speaker;
-};
-
-template <class F>
-bool run_until(asio::io_context& io, std::chrono::milliseconds limit, F&& done) {
-  const auto end = bgp::Clock::now() + limit;
-  while (bgp::Clock::now() < end) {
-    if (done()) return true;
-    io.restart();
-    io.run_for(20ms);
-  }
-  return done();
-}
-
-std::unique_ptr<Node> make_node(asio::io_context& io, const std::string& ip, uint32_t cluster) {
-  auto n = std::make_unique<Node>();
-  n->ip = ip;
-  n->id = bgp::IpAddr::parse(ip)->v4_value();
-  n->speaker = std::make_unique<Speaker>(io, rib::LocalIdentity{64512, n->id, cluster});
-  EXPECT_EQ(n->speaker->listen({asio::ip::make_address(ip), 0}), "");
-  return n;
-}
-
-// Peers `a` with `b` the Calico way: the side whose address sorts first as a string listens.
-void peer(Node& a, Node& b, bool b_is_client = false) {
-  bgp::SessionConfig s;
-  s.name = "Mesh_" + b.ip;
-  s.remote = asio::ip::make_address(b.ip);
-  s.remote_port = b.speaker->port();
-  s.local = asio::ip::make_address(a.ip);
-  s.passive = a.ip < b.ip;
-  s.connect_delay = 0ms;
-  s.connect_retry = 300ms;
-  s.settings.local_as = 64512;
-  s.settings.peer_as = 64512;
-  s.settings.router_id = a.id;
-  rib::PeerPolicy p;
-  p.rr_client = b_is_client;
-  p.local_address = *bgp::IpAddr::parse(a.ip);
-  a.speaker->add_peer({s, p});
-}
-
-std::string block_of(int i) {
-  return "10.244." + std::to_string(i) + ".0/26";
-}
+using namespace tern::testing;
 
 TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
   asio::io_context io;
@@ -125,7 +64,7 @@ TEST(Speaker, ReflectorWithFiveClients) {
   for (int i = 1; i <= 5; ++i)
     clients.push_back(make_node(io, "127.0.0." + std::to_string(10 + i), 0));
   for (auto& c : clients) {
-    peer(*rr, *c, /*b_is_client=*/true);
+    peer(*rr, *c, {.client = true});
     peer(*c, *rr);
   }
   for (size_t i = 0; i < clients.size(); ++i) {
@@ -153,6 +92,8 @@ TEST(Speaker, ReflectorWithFiveClients) {
     }
   }
   EXPECT_EQ(rr->speaker->rib(bgp::kIpv4Unicast).size(), 5u);
+  // The five clients are treated alike: one update group, one encoding of every UPDATE.
+  EXPECT_EQ(rr->speaker->update_groups(bgp::kIpv4Unicast), std::vector<size_t>{5});
   for (auto& c : clients)
     c->speaker->stop();
   rr->speaker->stop();

@@ -1,0 +1,474 @@
+#!/usr/bin/env bash
+# RIB interop: a whole tern speaker (tern-speaker) with real BIRD 2, FRR and GoBGP nodes on one
+# shared segment, as in a Calico cluster: tern reflecting for the others, FRR reflecting for
+# tern, a Calico-style full mesh, ADD-PATH towards a client and tern helping a restarting peer.
+# Usage: rib_lab.sh TERN_SPEAKER_BINARY SCENARIO
+#
+# Every node sits in its own namespace plugged into one bridge (10.98.0.0/24) and originates a
+# /26 block like a Calico node. Router ids (172.31.0.x) differ from the node addresses so the
+# checks can tell ORIGINATOR_ID (a router id) from NEXT_HOP (an address). Each check reads a
+# node's table as that node displays it (birdc, vtysh, gobgp, tern's status file), reduces it
+# to one line per path, "PREFIX nh=NEXT_HOP orig=ORIGINATOR_ID cl=CLUSTER_LIST" ("local" for
+# the node's own block, "-" for an absent attribute), and compares the whole set with the
+# expected one: a missing route, an extra route and a wrong attribute all fail alike.
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/../lib/lab.sh"
+source "$HERE/../lib/peers.sh"
+
+TERN_SPEAKER=$1
+SCENARIO=$2
+lab_init "$SCENARIO"
+
+AS=64512
+NET=10.98.0
+ANYCAST=10.96.0.10/32 # a service IP two nodes advertise (Calico serviceClusterIPs style)
+GR_TIME=20            # GoBGP's graceful restart time in the GR scenarios
+SETTLE=${LAB_SETTLE_SECONDS:-2}
+
+# Per node (key = instance name): address, router id and block.
+declare -A ADDR RID BLOCK NODE_NS
+
+# ---------------------------------------------------------------- topology
+
+lab_ns sw NS_SW
+lab_bridge "$NS_SW"
+
+# node NAME LAST_OCTET [BLOCK]: a namespace on the bridge at $NET.LAST_OCTET.
+node() {
+  local name=$1 n=$2 var
+  ADDR[$name]=$NET.$n
+  RID[$name]=172.31.0.$n
+  BLOCK[$name]=${3:-10.244.$n.0/26}
+  var=NS_$name
+  lab_ns "$name" "$var"
+  NODE_NS[$name]=${!var}
+  lab_bridge_port "$NS_SW" "${NODE_NS[$name]}" "${ADDR[$name]}/24"
+}
+
+# mesh_passive ME PEER: Calico's rule, the node whose address sorts lower as a string waits
+# ("10.98.0.10" < "10.98.0.2"); compared bytewise whatever the locale.
+mesh_passive() {
+  [ "$(printf '%s\n%s\n' "$1" "$2" | LC_ALL=C sort | head -1)" = "$1" ] && [ "$1" != "$2" ]
+}
+
+# ---------------------------------------------------------------- node configurations
+
+# bird_session NAME ME PEER KIND: one "protocol bgp" as Calico's confd renders it (bgp_template
+# inlined; BIRD 2 syntax). KIND: mesh (Mesh_, passive by the string rule), node (Node_, an
+# explicit peering, both sides connect) or rr-client (this BIRD reflects for PEER).
+bird_session() {
+  local me=$1 peer=$2 kind=$3 pname extra=""
+  pname=${ADDR[$peer]//./_}
+  case "$kind" in
+    mesh)
+      pname=Mesh_$pname
+      mesh_passive "${ADDR[$me]}" "${ADDR[$peer]}" && extra="passive on;"
+      ;;
+    node) pname=Node_$pname extra="multihop;" ;;
+  esac
+  cat <<EOF
+protocol bgp $pname {
+  local as $AS; neighbor ${ADDR[$peer]} as $AS; source address ${ADDR[$me]};
+  $extra
+  graceful restart on; connect delay time 2; connect retry time 5; error wait time 5,30;
+  ipv4 { gateway recursive; add paths on; import all;
+         export filter { calico_export_to_bgp_peers(); reject; }; };
+}
+EOF
+}
+
+# bird_node NAME KIND PEER... [-- EXTRA_PREFIX...]: a Calico node's bird.cfg (device, direct
+# for recursive next hops, its block as a blackhole, export only pool routes).
+bird_node() {
+  local me=$1 kind=$2 peers=() extra=() p routes
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do peers+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && extra=("$@")
+  routes="route ${BLOCK[$me]} blackhole;"
+  for p in "${extra[@]}"; do routes+=" route $p blackhole;"; done
+  local cfg="router id ${RID[$me]};
+protocol device { scan time 2; }
+protocol direct { ipv4; interface \"*\"; }
+protocol static blocks { ipv4; $routes }
+function calico_export_to_bgp_peers() {
+  if net ~ [ 10.244.0.0/16+, 10.96.0.0/12+ ] then accept;
+}"
+  for p in "${peers[@]}"; do cfg+=$'\n'$(bird_session "$me" "$p" "$kind"); done
+  start_bird "${NODE_NS[$me]}" "$cfg" "$me"
+}
+
+# frr_node NAME ROLE PEER... [-- EXTRA_PREFIX...]: bgpd with its block as a network.
+# ROLE: client (plain iBGP, active), mesh (passive by the string rule) or rr (reflects for the
+# peers, cluster id 244.0.0.<octet>).
+frr_node() {
+  local me=$1 role=$2 peers=() extra=() p nb="" af="" cluster=""
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do peers+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && extra=("$@")
+  [ "$role" = rr ] && cluster=" bgp cluster-id $(frr_cluster_id "$me")"
+  for p in "${peers[@]}"; do
+    nb+=" neighbor ${ADDR[$p]} remote-as $AS
+ neighbor ${ADDR[$p]} update-source ${ADDR[$me]}
+ neighbor ${ADDR[$p]} timers connect 1
+"
+    [ "$role" = mesh ] && mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" &&
+      nb+=" neighbor ${ADDR[$p]} passive
+"
+    [ "$role" = rr ] && af+="  neighbor ${ADDR[$p]} route-reflector-client
+"
+  done
+  for p in "${BLOCK[$me]}" "${extra[@]}"; do af+="  network $p
+"; done
+  start_frr "${NODE_NS[$me]}" "frr defaults traditional
+hostname $me
+router bgp $AS
+ bgp router-id ${RID[$me]}
+$cluster
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ coalesce-time 100
+$nb address-family ipv4 unicast
+$af exit-address-family
+exit" "$me"
+}
+frr_cluster_id() { echo "244.0.0.${ADDR[$1]##*.}"; }
+
+# gobgp_toml NAME PEER [addpath] [gr]: one neighbor, configured administratively down so the
+# block can be added over the API before the first OPEN (otherwise the peer may see an
+# End-of-RIB without it).
+gobgp_toml() {
+  local me=$1 peer=$2 opts=" ${*:3} " gr="" afgr="" ap=""
+  if [[ "$opts" == *" gr "* ]]; then
+    gr="  [neighbors.graceful-restart.config]
+    enabled = true
+    restart-time = $GR_TIME"
+    afgr="    [neighbors.afi-safis.mp-graceful-restart.config]
+      enabled = true"
+  fi
+  [[ "$opts" == *" addpath "* ]] && ap="  [neighbors.add-paths.config]
+    receive = true"
+  cat <<EOF
+[global.config]
+  as = $AS
+  router-id = "${RID[$me]}"
+  local-address-list = ["${ADDR[$me]}"]
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "${ADDR[$peer]}"
+    peer-as = $AS
+    admin-down = true
+  [neighbors.timers.config]
+    connect-retry = 1
+  [neighbors.transport.config]
+    local-address = "${ADDR[$me]}"
+$gr
+$ap
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+$afgr
+EOF
+}
+
+# gobgp_node NAME PEER [addpath] [gr] [-- EXTRA_PREFIX...]
+gobgp_node() {
+  local me=$1 peer=$2 opts=() extra=()
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+  [ $# -gt 0 ] && shift && extra=("$@")
+  start_gobgp "${NODE_NS[$me]}" "$(gobgp_toml "$me" "$peer" "${opts[@]}")" "$me"
+  GOBGP_PID=$LAB_LAST_PID
+  gobgp_announce "$me" "$peer" "${extra[@]}"
+}
+
+# gobgp_announce NAME PEER [EXTRA_PREFIX...]: the block (and extras) into GoBGP's RIB, then the
+# session is let up.
+gobgp_announce() {
+  local me=$1 peer=$2 p
+  shift 2
+  for p in "${BLOCK[$me]}" "$@"; do gobgp_at "$me" global rib add "$p" -a ipv4 > /dev/null; done
+  gobgp_at "$me" neighbor "${ADDR[$peer]}" enable > /dev/null
+}
+
+# tern_node NAME [SPEAKER_ARGS...] -- PEER_SPEC...: tern-speaker listening on its address and
+# originating its block unless told --no-block. PEER_SPEC is NAME[,option...] (tern-speaker's
+# --peer options; the address, AS and local address are filled in).
+tern_node() {
+  local me=$1 args=() p name opts originate=1
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    if [ "$1" = --no-block ]; then originate=0; else args+=("$1"); fi
+    shift
+  done
+  shift
+  for p in "$@"; do
+    name=${p%%,*}
+    opts=""
+    [ "$name" != "$p" ] && opts=,${p#*,}
+    args+=(--peer "${ADDR[$name]},as=$AS,local=${ADDR[$me]}$opts")
+  done
+  [ $originate = 1 ] && args+=(--originate "${BLOCK[$me]}")
+  start_speaker "${NODE_NS[$me]}" "$me" --local-as "$AS" --router-id "${RID[$me]}" \
+    --listen "${ADDR[$me]}" "${args[@]}"
+}
+
+# ---------------------------------------------------------------- views
+# Each prints one sorted line per path: "PREFIX nh=.. orig=.. cl=.." or "PREFIX local".
+
+# BIRD: "show route all" blocks; interface routes (protocol direct) are not BGP's business.
+view_bird() {
+  birdc_at "$1" show route all > "$LAB_DIR/view-$1.raw" || return 1
+  awk '
+    function flush() {
+      if (pfx != "" && proto != "direct")
+        print pfx (bgp ? " nh=" nh " orig=" orig " cl=" cl : " local")
+      bgp = 0; nh = "-"; orig = "-"; cl = "-"
+    }
+    /^[0-9a-f:.]+\/[0-9]+ / { flush(); pfx = $1; proto = $3; sub(/^\[/, "", proto); next }
+    /^[[:space:]]+(unicast|blackhole|unreachable) \[/ { flush(); proto = $2; sub(/^\[/, "", proto); next }
+    /BGP.next_hop:/ { bgp = 1; nh = $2 }
+    /BGP.originator_id:/ { orig = $2 }
+    /BGP.cluster_list:/ { cl = $2; for (i = 3; i <= NF; i++) cl = cl "," $i }
+    END { flush() }
+  ' "$LAB_DIR/view-$1.raw" | sort
+}
+
+# FRR: the table for the prefixes, then each prefix's detail (the table JSON has no
+# ORIGINATOR_ID or CLUSTER_LIST). Paths FRR holds as invalid are marked so.
+view_frr() {
+  local me=$1 pfx
+  vtysh_at "$me" -c "show bgp ipv4 unicast json" > "$LAB_DIR/view-$me.raw" || return 1
+  for pfx in $(jq -r '.routes | keys[]' "$LAB_DIR/view-$me.raw"); do
+    vtysh_at "$me" -c "show bgp ipv4 unicast $pfx json" | jq -r '
+      .prefix as $p | .paths[] |
+      if (.nexthops[0].ip // "") == "0.0.0.0" or (.sourced // false) or (.local // false) then
+        "\($p) local"
+      else
+        "\($p) nh=\(.nexthops[0].ip) orig=\(.originatorId // "-") cl=\((.clusterList.list // ["-"]) | join(","))"
+        + (if .valid then "" else " invalid" end)
+      end'
+  done | sort
+}
+
+# GoBGP: "global rib -j", attributes by type code (3 NEXT_HOP, 9 ORIGINATOR_ID, 10 CLUSTER_LIST).
+view_gobgp() {
+  gobgp_at "$1" global rib -a ipv4 -j > "$LAB_DIR/view-$1.raw" || return 1
+  jq -r '
+    to_entries[] | .key as $p | .value[] |
+    (.attrs | map({(.type | tostring): .}) | add) as $a |
+    if (.["source-id"] // "") == "" or ($a["3"].nexthop // "") == "0.0.0.0" then "\($p) local"
+    else
+      "\($p) nh=\($a["3"].nexthop // "-") orig=\($a["9"].value // "-") cl=\(($a["10"].value // ["-"]) | join(","))"
+    end' "$LAB_DIR/view-$1.raw" | sort
+}
+
+# tern: the status file's multipath set per prefix; stale paths are marked.
+view_tern() {
+  jq -r '
+    .routes[] | .prefix as $p | .paths[] |
+    if .next_hop == "" or .next_hop == "0.0.0.0" then "\($p) local"
+    else
+      "\($p) nh=\(.next_hop) orig=\(.originator_id // "-") cl=\((.cluster_list // ["-"]) | join(","))"
+      + (if .stale then " stale" else "" end)
+    end' "$LAB_DIR/$1.json" | sort
+}
+
+# view NAME: the table of node NAME through the right tool.
+view() { "view_${KIND[$1]}" "$1"; }
+declare -A KIND
+
+# ---------------------------------------------------------------- expectations
+
+# reflected ORIGIN_NODE CLUSTER_ID: the line a client shows for ORIGIN_NODE's block when it
+# came through a reflector: next hop untouched, ORIGINATOR_ID the originator's router id,
+# CLUSTER_LIST just the reflector's cluster.
+reflected() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=${RID[$1]} cl=$2"; }
+# direct ORIGIN_NODE: learned straight from the originator (mesh, or the reflector's own view).
+direct() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=- cl=-"; }
+own() { echo "${BLOCK[$1]} local"; }
+
+# expect_view SECONDS NODE WHAT LINE...: waits until NODE's view is exactly LINE..., then checks
+# it stays so for a moment (a late extra path, such as an own route reflected back, fails).
+expect_view() {
+  local secs=$1 who=$2 what=$3
+  shift 3
+  local want got end=$((SECONDS + secs))
+  want=$(printf '%s\n' "$@" | sort)
+  while :; do
+    got=$(view "$who" 2> /dev/null || true)
+    if [ "$got" = "$want" ]; then
+      sleep "$SETTLE"
+      got=$(view "$who" 2> /dev/null || true)
+      [ "$got" = "$want" ] && break
+    fi
+    if [ $SECONDS -ge $end ]; then
+      lab_fail "$who (${KIND[$who]}): $what
+expected exactly:
+$want
+$who displays:
+${got:-<nothing>}
+(raw output: view-$who.raw / $who.json)
+$(view_raw "$who")"
+    fi
+    sleep 0.5
+  done
+  lab_log "$who: $what: ok ($(echo "$want" | wc -l) paths)"
+}
+
+view_raw() {
+  case "${KIND[$1]}" in
+    tern) jq -c '.sessions[], .routes[]' "$LAB_DIR/$1.json" ;;
+    *) cat "$LAB_DIR/view-$1.raw" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- scenarios
+
+CLUSTER=244.0.0.1 # tern's cluster id when it reflects
+
+# tern reflects for BIRD, FRR and GoBGP (Calico: RR node with routeReflectorClusterID, clients
+# peer with it through a BGPPeer, both sides connect).
+scenario_tern_rr() {
+  node rr 1
+  node bird 2
+  node frr 3
+  node gobgp 4
+  KIND=([rr]=tern [bird]=bird [frr]=frr [gobgp]=gobgp)
+  tern_node rr --no-block --cluster-id "$CLUSTER" -- bird,client frr,client gobgp,client
+  bird_node bird node rr
+  frr_node frr client rr
+  gobgp_node gobgp rr
+
+  expect_view 30 rr "the reflector holds every client's block as learned" \
+    "$(direct bird)" "$(direct frr)" "$(direct gobgp)"
+  local named=${SCENARIO#tern_rr_}
+  named=${named%_client}
+  local others=() n
+  for n in bird frr gobgp; do [ "$n" != "$named" ] && others+=("$(reflected "$n" "$CLUSTER")"); done
+  expect_view 20 "$named" "its own block and the other clients' blocks, reflected by tern" \
+    "$(own "$named")" "${others[@]}"
+}
+
+# FRR reflects for two tern speakers and a BIRD node.
+scenario_frr_rr() {
+  node frr 3
+  node t1 11
+  node t2 12
+  node bird 2
+  KIND=([frr]=frr [t1]=tern [t2]=tern [bird]=bird)
+  local cl
+  cl=$(frr_cluster_id frr)
+  frr_node frr rr t1 t2 bird
+  tern_node t1 -- frr
+  tern_node t2 -- frr
+  bird_node bird node frr
+
+  expect_view 30 t1 "its block and the others', reflected by FRR (none of its own back)" \
+    "$(own t1)" "$(reflected t2 "$cl")" "$(reflected bird "$cl")"
+  expect_view 10 t2 "its block and the others', reflected by FRR (none of its own back)" \
+    "$(own t2)" "$(reflected t1 "$cl")" "$(reflected bird "$cl")"
+  expect_view 10 bird "its block and the tern blocks, reflected by FRR" \
+    "$(own bird)" "$(reflected t1 "$cl")" "$(reflected t2 "$cl")"
+}
+
+# A Calico full mesh: BIRD 10.98.0.10, tern 10.98.0.2, FRR 10.98.0.9. By string order
+# "10.98.0.10" < "10.98.0.2" < "10.98.0.9": BIRD waits for both, tern waits for FRR and
+# connects to BIRD, FRR connects to both (numerically BIRD is the highest, so a numeric
+# comparison would leave pairs both waiting).
+scenario_mesh() {
+  node bird 10
+  node tern 2
+  node frr 9
+  KIND=([bird]=bird [tern]=tern [frr]=frr)
+  local peers=() p
+  for p in bird frr; do
+    if mesh_passive "${ADDR[tern]}" "${ADDR[$p]}"; then peers+=("$p,passive"); else peers+=("$p"); fi
+  done
+  tern_node tern -- "${peers[@]}"
+  bird_node bird mesh tern frr
+  frr_node frr mesh tern bird
+
+  expect_view 30 tern "its block and the two others, next hop the originating node" \
+    "$(own tern)" "$(direct bird)" "$(direct frr)"
+  expect_view 10 bird "its block and the two others, next hop the originating node" \
+    "$(own bird)" "$(direct tern)" "$(direct frr)"
+  expect_view 10 frr "its block and the two others, next hop the originating node" \
+    "$(own frr)" "$(direct tern)" "$(direct bird)"
+}
+
+# BIRD and FRR both originate the anycast /32; GoBGP negotiated ADD-PATH receive with tern and
+# must get both paths (tern's multipath set), a plain client only the best.
+scenario_addpath() {
+  node rr 1
+  node bird 2
+  node frr 3
+  node gobgp 4
+  KIND=([rr]=tern [bird]=bird [frr]=frr [gobgp]=gobgp)
+  tern_node rr --no-block --cluster-id "$CLUSTER" -- bird,client frr,client gobgp,client,add-path=send
+  bird_node bird node rr -- "$ANYCAST"
+  frr_node frr client rr -- "$ANYCAST"
+  gobgp_node gobgp rr addpath
+
+  local any_bird="$ANYCAST nh=${ADDR[bird]} orig=${RID[bird]} cl=$CLUSTER"
+  local any_frr="$ANYCAST nh=${ADDR[frr]} orig=${RID[frr]} cl=$CLUSTER"
+  expect_view 30 rr "both anycast paths in the multipath set" \
+    "$(direct bird)" "$(direct frr)" "$(direct gobgp)" \
+    "$ANYCAST nh=${ADDR[bird]} orig=- cl=-" "$ANYCAST nh=${ADDR[frr]} orig=- cl=-"
+  expect_view 20 gobgp "both anycast paths over ADD-PATH, plus the blocks" \
+    "$(own gobgp)" "$(reflected bird "$CLUSTER")" "$(reflected frr "$CLUSTER")" \
+    "$any_bird" "$any_frr"
+}
+
+# GoBGP (graceful restart, restart time $GR_TIME s) is SIGKILLed: tern keeps its block as stale
+# and keeps it at BIRD; then GoBGP comes back (restarted) or does not (expired).
+scenario_gr() {
+  node rr 1
+  node bird 2
+  node gobgp 4
+  KIND=([rr]=tern [bird]=bird [gobgp]=gobgp)
+  tern_node rr --no-block --cluster-id "$CLUSTER" -- bird,client gobgp,client
+  bird_node bird node rr
+  gobgp_node gobgp rr gr
+
+  expect_view 30 rr "both blocks, fresh" "$(direct bird)" "$(direct gobgp)"
+  expect_view 10 bird "GoBGP's block reflected" "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+
+  lab_log "SIGKILL gobgpd (pid $GOBGP_PID)"
+  kill -KILL "$GOBGP_PID"
+  local killed_at=$SECONDS
+  expect_view 5 rr "GoBGP's block kept, stale, after its TCP connection dropped" \
+    "$(direct bird)" "$(direct gobgp) stale"
+  expect_view 3 bird "GoBGP's block still reflected while stale" \
+    "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+
+  case "$SCENARIO" in
+    *_killed)
+      lab_log "restarting gobgpd (restart flag set)"
+      start_gobgp "${NODE_NS[gobgp]}" "$(gobgp_toml gobgp rr gr)" gobgp -r
+      gobgp_announce gobgp rr
+      expect_view 20 rr "GoBGP's block refreshed, no longer stale" "$(direct bird)" "$(direct gobgp)"
+      expect_view 5 bird "GoBGP's block still reflected" "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+      ;;
+    *_expired)
+      # Still there shortly before the restart time ends, gone shortly after.
+      local until_before=$((killed_at + GR_TIME - 4 - SECONDS))
+      [ $until_before -gt 0 ] && sleep $until_before
+      expect_view 1 rr "GoBGP's block still stale $((SECONDS - killed_at))s after the kill" \
+        "$(direct bird)" "$(direct gobgp) stale"
+      expect_view 10 rr "GoBGP's block gone after the restart time (${GR_TIME}s)" "$(direct bird)"
+      expect_view 5 bird "GoBGP's block withdrawn" "$(own bird)"
+      lab_log "stale block dropped $((SECONDS - killed_at))s after the kill"
+      ;;
+  esac
+}
+
+case "$SCENARIO" in
+  tern_rr_bird_client | tern_rr_frr_client | tern_rr_gobgp_client) scenario_tern_rr ;;
+  frr_rr_tern_clients) scenario_frr_rr ;;
+  mesh_tern_bird_frr) scenario_mesh ;;
+  tern_rr_addpath_gobgp) scenario_addpath ;;
+  gr_helper_gobgp_killed | gr_helper_gobgp_expired) scenario_gr ;;
+  *) lab_fail "unknown scenario $SCENARIO" ;;
+esac
+lab_log "PASS"

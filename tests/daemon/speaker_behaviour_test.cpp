@@ -1,0 +1,278 @@
+// The speaker's behaviour around the steady state, over loopback: graceful restart as the
+// helper, route refresh both ways, ADD-PATH send, operator filters, and a slow peer that
+// must not hold the rest of its update group back.
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <thread>
+
+#include "tests/daemon/speaker_harness.hpp"
+
+namespace tern {
+namespace {
+
+using namespace tern::testing;
+using tcp = asio::ip::tcp;
+
+bgp::GracefulRestartCap restarting_capability(uint16_t restart_time) {
+  bgp::GracefulRestartCap cap;
+  cap.restart_time = restart_time;
+  cap.families.push_back({bgp::kIpv4Unicast, /*forwarding_preserved=*/true});
+  return cap;
+}
+
+// Node a (the helper, 127.0.0.21) and node b (127.0.0.22, which restarts), b originating
+// its block 1.
+class GracefulRestart : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_ = make_node(io_, "127.0.0.21", 0);
+    b_ = start_b(0, block_of(1));
+    peer(*a_, *b_);
+    a_->speaker->start();
+    ASSERT_TRUE(run_until(io_, 5000ms, [&] { return route(*a_, block_of(1)) != nullptr; }));
+  }
+  void TearDown() override {
+    a_->speaker->stop();
+    if (b_) b_->speaker->stop();
+    run_for(io_, 200ms);
+  }
+  std::unique_ptr<Node> start_b(uint16_t port, const std::string& block) {
+    auto b = make_node(io_, "127.0.0.22", 0, port);
+    PeerOptions o;
+    o.graceful_restart = restarting_capability(restart_time_);
+    peer(*b, *a_, o);
+    b->speaker->originate(pfx(block), own_block());
+    b->speaker->start();
+    return b;
+  }
+  // b's process dies: its sockets close without a NOTIFICATION.
+  uint16_t kill_b() {
+    const uint16_t port = b_->speaker->port();
+    b_.reset();
+    return port;
+  }
+
+  uint16_t restart_time_ = 2;
+  asio::io_context io_;
+  std::unique_ptr<Node> a_;
+  std::unique_ptr<Node> b_;
+};
+
+TEST_F(GracefulRestart, RoutesOfAPeerThatLostTcpStayStaleUntilEndOfRibSweepsThem) {
+  const uint16_t port = kill_b();
+  ASSERT_TRUE(run_until(io_, 3000ms, [&] {
+    const auto* e = route(*a_, block_of(1));
+    return e && e->best()->stale;
+  })) << "kept, marked stale";
+  // b comes back with a different table: its new block arrives, End-of-RIB sweeps the old.
+  b_ = start_b(port, block_of(2));
+  ASSERT_TRUE(
+      run_until(io_, 5000ms, [&] { return route(*a_, block_of(2)) && !route(*a_, block_of(1)); }));
+  EXPECT_FALSE(route(*a_, block_of(2))->best()->stale);
+}
+
+TEST_F(GracefulRestart, RefreshedRoutesLoseTheirMarkWithoutAFlap) {
+  const uint16_t port = kill_b();
+  ASSERT_TRUE(run_until(io_, 3000ms, [&] { return route(*a_, block_of(1))->best()->stale; }));
+  size_t changes = 0;
+  a_->speaker->on_best_change = [&](const rib::BestChange&) { ++changes; };
+  b_ = start_b(port, block_of(1));
+  ASSERT_TRUE(run_until(io_, 5000ms, [&] { return !route(*a_, block_of(1))->best()->stale; }));
+  run_for(io_, 300ms);
+  EXPECT_NE(route(*a_, block_of(1)), nullptr);
+  EXPECT_EQ(changes, 0u) << "the forwarding state never changed";
+}
+
+TEST_F(GracefulRestart, RoutesGoWhenThePeerDoesNotReturnWithinItsRestartTime) {
+  kill_b();
+  ASSERT_TRUE(run_until(io_, 1500ms, [&] { return route(*a_, block_of(1))->best()->stale; }));
+  EXPECT_TRUE(run_until(io_, 4000ms, [&] { return route(*a_, block_of(1)) == nullptr; }));
+}
+
+TEST_F(GracefulRestart, ANotificationEndsTheSessionWithoutRetention) {
+  b_->speaker->stop();  // Cease
+  EXPECT_TRUE(run_until(io_, 1000ms, [&] { return route(*a_, block_of(1)) == nullptr; }));
+}
+
+TEST(Speaker, RouteRefreshResendsTheTableFramedByBorrAndEorrWithoutAFlap) {
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.31", 0);
+  auto b = make_node(io, "127.0.0.32", 0);
+  peer(*a, *b);
+  peer(*b, *a);
+  for (int i = 1; i <= 50; ++i)
+    b->speaker->originate(pfx("10.244." + std::to_string(i) + ".0/26"), own_block());
+  a->speaker->start();
+  b->speaker->start();
+  ASSERT_TRUE(
+      run_until(io, 5000ms, [&] { return a->speaker->rib(bgp::kIpv4Unicast).size() == 50; }));
+  run_for(io, 200ms);
+  auto counters = [](const Node& n) { return n.speaker->sessions().at(0).counters; };
+  const auto before = counters(*b);
+  size_t changes = 0;
+  a->speaker->on_best_change = [&](const rib::BestChange&) { ++changes; };
+
+  ASSERT_TRUE(a->speaker->request_refresh(a->peer_ids.at(b->ip), bgp::kIpv4Unicast));
+  ASSERT_TRUE(run_until(io, 3000ms, [&] {
+    return counters(*b).messages_out[5] == before.messages_out[5] + 2;
+  })) << "BoRR and EoRR (RFC 7313)";
+  run_for(io, 200ms);
+  EXPECT_EQ(counters(*b).messages_in[5], before.messages_in[5] + 1) << "the request";
+  EXPECT_GT(counters(*b).messages_out[2], before.messages_out[2]) << "the table again";
+  EXPECT_EQ(a->speaker->rib(bgp::kIpv4Unicast).size(), 50u);
+  EXPECT_EQ(changes, 0u) << "stale-marked at BoRR, refreshed before EoRR: nothing moved";
+  a->speaker->stop();
+  b->speaker->stop();
+  run_for(io, 200ms);
+}
+
+TEST(Speaker, AddPathSendGivesAClientTheWholeMultipathSet) {
+  asio::io_context io;
+  auto rr = make_node(io, "127.0.0.40", 0x0a0000fe);
+  std::vector<std::unique_ptr<Node>> c;
+  for (int i = 1; i <= 4; ++i)
+    c.push_back(make_node(io, "127.0.0.4" + std::to_string(i), 0));
+  for (int i = 0; i < 4; ++i) {
+    PeerOptions to_client{.client = true};
+    PeerOptions to_rr;
+    if (i == 2) {  // client 3 wants every path
+      to_client.add_path = bgp::AddPathMode::kBoth;
+      to_rr.add_path = bgp::AddPathMode::kBoth;
+    }
+    peer(*rr, *c[i], to_client);
+    peer(*c[i], *rr, to_rr);
+  }
+  // Clients 1 and 2 announce the same service address: two equal paths at the reflector.
+  c[0]->speaker->originate(pfx("10.96.0.10/32"), own_block());
+  c[1]->speaker->originate(pfx("10.96.0.10/32"), own_block());
+  rr->speaker->start();
+  for (auto& n : c)
+    n->speaker->start();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] {
+    const auto* e = route(*c[2], "10.96.0.10/32");
+    return e && e->paths.size() == 2;
+  })) << "the ADD-PATH client has both paths";
+  const auto* e = route(*c[2], "10.96.0.10/32");
+  EXPECT_NE(e->paths[0].attrs->attrs().next_hop, e->paths[1].attrs->attrs().next_hop);
+  EXPECT_EQ(e->multipath.size(), 2u) << "and uses both";
+  ASSERT_TRUE(run_until(io, 2000ms, [&] { return route(*c[3], "10.96.0.10/32") != nullptr; }));
+  run_for(io, 300ms);
+  EXPECT_EQ(route(*c[3], "10.96.0.10/32")->paths.size(), 1u) << "without ADD-PATH: the best";
+
+  // One of them stops announcing: the ADD-PATH client loses exactly that path.
+  c[0]->speaker->withdraw_local(pfx("10.96.0.10/32"));
+  ASSERT_TRUE(
+      run_until(io, 3000ms, [&] { return route(*c[2], "10.96.0.10/32")->paths.size() == 1; }));
+  EXPECT_EQ(bgp::to_string(*route(*c[2], "10.96.0.10/32")->best()->attrs->attrs().next_hop),
+            c[1]->ip);
+  for (auto& n : c)
+    n->speaker->stop();
+  rr->speaker->stop();
+  run_for(io, 200ms);
+}
+
+TEST(Speaker, ImportAndExportFiltersDecideByPrefixAndAddCommunities) {
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.51", 0);
+  auto b = make_node(io, "127.0.0.52", 0);
+  PeerOptions a_to_b;
+  a_to_b.export_filter.rules = {{pfx("10.244.0.0/16"), rib::PrefixRule::Match::kOrLonger, true}};
+  a_to_b.export_filter.default_accept = false;
+  PeerOptions b_to_a;
+  b_to_a.import_filter.rules = {{pfx("10.244.9.0/26"), rib::PrefixRule::Match::kExact, false}};
+  b_to_a.import_filter.add_communities = {(64512u << 16) | 100};
+  peer(*a, *b, a_to_b);
+  peer(*b, *a, b_to_a);
+  a->speaker->originate(pfx("10.244.1.0/26"), own_block());
+  a->speaker->originate(pfx("10.244.9.0/26"), own_block());
+  a->speaker->originate(pfx("192.168.0.0/24"), own_block());
+  a->speaker->start();
+  b->speaker->start();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] { return route(*b, "10.244.1.0/26") != nullptr; }));
+  run_for(io, 300ms);
+  EXPECT_EQ(route(*b, "192.168.0.0/24"), nullptr) << "outside the export filter";
+  EXPECT_EQ(route(*b, "10.244.9.0/26"), nullptr) << "rejected by the import filter";
+  const auto& attrs = route(*b, "10.244.1.0/26")->best()->attrs->attrs();
+  ASSERT_TRUE(attrs.communities);
+  EXPECT_EQ(*attrs.communities, std::vector<uint32_t>{(64512u << 16) | 100});
+  a->speaker->stop();
+  b->speaker->stop();
+  run_for(io, 200ms);
+}
+
+// A peer that completes the handshake and then never reads again.
+class StuckPeer {
+ public:
+  StuckPeer(const std::string& from, uint16_t port) {
+    sock_.open(tcp::v4());
+    const int small = 4096;  // a tiny window: the speaker's side fills up fast
+    setsockopt(sock_.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    sock_.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+    sock_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.60"), port));
+    // The same capabilities as the other client, so both belong in one update group.
+    bgp::LocalSettings settings;
+    settings.local_as = 64512;
+    settings.peer_as = 64512;
+    settings.router_id = bgp::IpAddr::parse(from)->v4_value();
+    settings.hold_time = 0;  // no keepalives: nothing needs reading
+    settings.graceful_restart = bgp::GracefulRestartCap{false, false, 120, {}};
+    send(bgp::Message{bgp::make_open(settings)});
+    send(bgp::Message{bgp::Keepalive{}});
+  }
+  void send(const bgp::Message& m) {
+    auto b = bgp::encode(m, {}).value();
+    asio::write(sock_, asio::buffer(b));
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::socket sock_{io_};
+};
+
+TEST(Speaker, AMemberThatStopsReadingIsSplitOffAndTheOthersGetEverything) {
+  asio::io_context io;
+  auto rr = make_node(io, "127.0.0.60", 0x0a0000fe);
+  auto fast = make_node(io, "127.0.0.61", 0);
+  auto stuck = make_node(io, "127.0.0.62", 0);  // only its address: a raw socket plays it
+  peer(*rr, *fast, {.client = true});
+  peer(*fast, *rr);
+  peer(*rr, *stuck, {.client = true});
+  rr->speaker->start();
+  fast->speaker->start();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] {
+    return rr->speaker->update_groups(bgp::kIpv4Unicast) == std::vector<size_t>{1};
+  }));
+  std::unique_ptr<StuckPeer> raw;
+  std::thread t([&] { raw = std::make_unique<StuckPeer>(stuck->ip, rr->speaker->port()); });
+  ASSERT_TRUE(run_until(io, 5000ms, [&] {
+    return rr->speaker->update_groups(bgp::kIpv4Unicast) == std::vector<size_t>{2};
+  })) << "both clients in one group";
+  t.join();
+
+  // A burst far larger than the socket buffers between the reflector and the stuck peer
+  // (up to 4 MiB on the sending side): every route has its own MED, so its own UPDATE.
+  constexpr int kRoutes = 120000;
+  for (int i = 0; i < kRoutes; ++i) {
+    bgp::Prefix p;
+    p.len = 26;
+    const uint32_t a = 0x0a000000u + (static_cast<uint32_t>(i) << 6);
+    p.b = {static_cast<uint8_t>(a >> 24), static_cast<uint8_t>(a >> 16),
+           static_cast<uint8_t>(a >> 8), static_cast<uint8_t>(a)};
+    auto attrs = own_block();
+    attrs.med = static_cast<uint32_t>(i);
+    rr->speaker->originate(p, attrs);
+  }
+  EXPECT_TRUE(run_until(io, 20000ms,
+                        [&] { return fast->speaker->rib(bgp::kIpv4Unicast).size() == kRoutes; }))
+      << "the fast client got " << fast->speaker->rib(bgp::kIpv4Unicast).size();
+  const auto groups = rr->speaker->update_groups(bgp::kIpv4Unicast);
+  EXPECT_EQ(groups.size(), 2u) << "the stuck peer has a queue of its own";
+  rr->speaker->stop();
+  fast->speaker->stop();
+  run_for(io, 200ms);
+}
+
+}  // namespace
+}  // namespace tern
