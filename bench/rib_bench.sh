@@ -254,6 +254,12 @@ run_one() {
     sleep 0.3
   fi
 
+  local pcap_pid=""
+  if [ -n "${RIB_BENCH_PCAP:-}" ]; then
+    lab_spawn "pcap-$tag" "$NS_DUT" tcpdump -i any -s 128 -n -w "$LAB_DIR/dut-$tag.pcap" tcp port 179
+    pcap_pid=$LAB_LAST_PID
+    sleep 0.5
+  fi
   "${OTHER_TS[@]}" $PY "$ROOT/bench/rib_poll.py" "$fs" "$ss" "$N" "$dut_pid" "$feeder_pid" \
     "$sink_pid" 1 > "$LAB_DIR/poll-$tag.out" 2> "$LAB_DIR/poll-$tag.err" ||
     { cat "$LAB_DIR/poll-$tag.err" >&2; lab_fail "poller failed ($dut round $round)"; }
@@ -265,6 +271,7 @@ run_one() {
     LAB_PIDS=("${keep[@]}")
   fi
 
+  [ -z "$pcap_pid" ] || stop_pid "$pcap_pid"
   # shellcheck disable=SC1090
   local t_enable t0_seen_by_poll first t50 t99 t100 received polls wall hwm_kib rss_kib
   local cpu_dut cpu_dut_at100 cpu_feeder cpu_sink cpu_poller cpu_foreign cpu_machine

@@ -4,7 +4,7 @@
 # tern, a Calico-style full mesh, ADD-PATH towards a client and tern helping a restarting peer.
 # Usage: rib_lab.sh TERN_SPEAKER_BINARY SCENARIO
 #
-# Every node sits in its own namespace plugged into one bridge (10.98.0.0/24) and originates a
+# Every node sits in its own namespace plugged into one bridge (192.168.98.0/24) and originates a
 # /26 block like a Calico node. Router ids (172.31.0.x) differ from the node addresses so the
 # checks can tell ORIGINATOR_ID (a router id) from NEXT_HOP (an address). Each check reads a
 # node's table as that node displays it (birdc, vtysh, gobgp, tern's status file), reduces it
@@ -21,7 +21,7 @@ SCENARIO=$2
 lab_init "$SCENARIO"
 
 AS=64512
-NET=10.98.0
+NET=192.168.98
 ANYCAST=10.96.0.10/32 # a service IP two nodes advertise (Calico serviceClusterIPs style)
 GR_TIME=20            # GoBGP's graceful restart time in the GR scenarios
 SETTLE=${LAB_SETTLE_SECONDS:-2}
@@ -47,7 +47,7 @@ node() {
 }
 
 # mesh_passive ME PEER: Calico's rule, the node whose address sorts lower as a string waits
-# ("10.98.0.10" < "10.98.0.2"); compared bytewise whatever the locale.
+# ("192.168.98.10" < "192.168.98.2"); compared bytewise whatever the locale.
 mesh_passive() {
   [ "$(printf '%s\n%s\n' "$1" "$2" | LC_ALL=C sort | head -1)" = "$1" ] && [ "$1" != "$2" ]
 }
@@ -216,17 +216,19 @@ tern_node() {
 # ---------------------------------------------------------------- views
 # Each prints one sorted line per path: "PREFIX nh=.. orig=.. cl=.." or "PREFIX local".
 
-# BIRD: "show route all" blocks; interface routes (protocol direct) are not BGP's business.
+# BIRD: "show route all" blocks; interface routes ("Type: device", from protocol direct, there
+# for recursive next hops) are not BGP's business.
 view_bird() {
   birdc_at "$1" show route all > "$LAB_DIR/view-$1.raw" || return 1
   awk '
     function flush() {
-      if (pfx != "" && proto != "direct")
+      if (pfx != "" && !dev)
         print pfx (bgp ? " nh=" nh " orig=" orig " cl=" cl : " local")
-      bgp = 0; nh = "-"; orig = "-"; cl = "-"
+      bgp = 0; dev = 0; nh = "-"; orig = "-"; cl = "-"
     }
-    /^[0-9a-f:.]+\/[0-9]+ / { flush(); pfx = $1; proto = $3; sub(/^\[/, "", proto); next }
-    /^[[:space:]]+(unicast|blackhole|unreachable) \[/ { flush(); proto = $2; sub(/^\[/, "", proto); next }
+    /^[0-9a-f:.]+\/[0-9]+ / { flush(); pfx = $1; next }
+    /^[[:space:]]+(unicast|blackhole|unreachable|prohibited) \[/ { flush(); next }
+    /Type: device/ { dev = 1 }
     /BGP.next_hop:/ { bgp = 1; nh = $2 }
     /BGP.originator_id:/ { orig = $2 }
     /BGP.cluster_list:/ { cl = $2; for (i = 3; i <= NF; i++) cl = cl "," $i }
@@ -372,8 +374,8 @@ scenario_frr_rr() {
     "$(own bird)" "$(reflected t1 "$cl")" "$(reflected t2 "$cl")"
 }
 
-# A Calico full mesh: BIRD 10.98.0.10, tern 10.98.0.2, FRR 10.98.0.9. By string order
-# "10.98.0.10" < "10.98.0.2" < "10.98.0.9": BIRD waits for both, tern waits for FRR and
+# A Calico full mesh: BIRD 192.168.98.10, tern 192.168.98.2, FRR 192.168.98.9. By string order
+# "192.168.98.10" < "192.168.98.2" < "192.168.98.9": BIRD waits for both, tern waits for FRR and
 # connects to BIRD, FRR connects to both (numerically BIRD is the highest, so a numeric
 # comparison would leave pairs both waiting).
 scenario_mesh() {

@@ -34,6 +34,7 @@ class GracefulRestart : public ::testing::Test {
     ASSERT_TRUE(run_until(io_, 5000ms, [&] { return route(*a_, block_of(1)) != nullptr; }));
   }
   void TearDown() override {
+    a_->speaker->on_best_change = nullptr;  // it may point into the finished test
     a_->speaker->stop();
     if (b_) b_->speaker->stop();
     run_for(io_, 200ms);
