@@ -1,5 +1,6 @@
 #include "rib/adj_rib_out.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "bgp/wire/nlri.hpp"
@@ -19,12 +20,26 @@ AdjRibOut::AdjRibOut(bgp::Family family, bgp::CodecContext ctx, int slot)
       ctx_(ctx),
       slot_(slot),
       bit_(1u << slot),
-      add_path_(ctx.add_path_send[bgp::family_index(family)]) {}
+      add_path_(ctx.add_path_send[bgp::family_index(family)]),
+      words_(key_words(family.afi)) {}
+
+void AdjRibOut::push(const bgp::Prefix& p) {
+  uint64_t key[3];
+  pack(p, key);
+  queue_.insert(queue_.end(), key, key + words_);
+}
+
+bgp::Prefix AdjRibOut::pop() {
+  uint64_t key[3];
+  std::copy_n(queue_.begin(), words_, key);
+  queue_.erase(queue_.begin(), queue_.begin() + words_);
+  return unpack(family_.afi, key);
+}
 
 void AdjRibOut::mark(const bgp::Prefix& p, RouteEntry& e) {
   if (e.dirty & bit_) return;
   e.dirty |= bit_;
-  queue_.push_back(p);
+  push(p);
 }
 
 void AdjRibOut::withdraw_path(const bgp::Prefix& p, uint32_t out_id) {
@@ -32,28 +47,28 @@ void AdjRibOut::withdraw_path(const bgp::Prefix& p, uint32_t out_id) {
 }
 
 void AdjRibOut::mark_all(LocRib& rib) {
-  std::vector<bgp::Prefix> all;
-  all.reserve(rib.size());
-  rib.for_each([&](const bgp::Prefix& p, const RouteEntry&) { all.push_back(p); });
-  for (const auto& p : all)
-    mark(p, *rib.entry(p));
+  rib.for_each_entry([&](const bgp::Prefix& p, RouteEntry& e) { mark(p, e); });
 }
 
 void AdjRibOut::copy_queue(const AdjRibOut& other, LocRib& rib) {
-  for (const auto& p : other.queue_)
+  for (size_t i = 0; i < other.queue_.size(); i += words_) {
+    uint64_t key[3];
+    std::copy_n(other.queue_.begin() + static_cast<long>(i), words_, key);
+    const bgp::Prefix p = unpack(family_.afi, key);
     if (RouteEntry* e = rib.entry(p)) mark(p, *e);
+  }
   withdrawn_ids_.insert(withdrawn_ids_.end(), other.withdrawn_ids_.begin(),
                         other.withdrawn_ids_.end());
 }
 
 void AdjRibOut::clear(LocRib& rib) {
-  for (const auto& p : queue_) {
+  while (!queue_.empty()) {
+    const bgp::Prefix p = pop();
     if (RouteEntry* e = rib.entry(p)) {
       e->dirty &= ~bit_;
       rib.release(p);
     }
   }
-  queue_.clear();
   withdrawn_ids_.clear();
 }
 
@@ -123,23 +138,20 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
     groups.clear();
     group_of.clear();
     for (size_t n = 0; n < kWindow && !queue_.empty(); ++n) {
-      const bgp::Prefix p = queue_.front();
-      queue_.pop_front();
+      const bgp::Prefix p = pop();
       RouteEntry* e = rib.entry(p);
       if (e) e->dirty &= ~bit_;
-      if (!e || e->paths.empty()) {
+      if (!e || e->empty()) {
         // With ADD-PATH, each path's withdrawal was queued by id when it left the set.
         if (!add_path_) add(nullptr, bgp::Nlri{p, 0});
       } else if (add_path_) {
-        for (int i : e->multipath) {
-          const Path& path = e->paths[i];
-          add(exporter(p, path), bgp::Nlri{p, path.out_id});
-        }
+        for (const Path& path : e->multipath())
+          if (path.out_id) add(exporter(p, path), bgp::Nlri{p, path.out_id});
       } else {
         const Path* best = e->best();
         add(best ? exporter(p, *best) : nullptr, bgp::Nlri{p, 0});
       }
-      if (e && e->paths.empty()) rib.release(p);
+      if (e && e->empty()) rib.release(p);
     }
     encode(nullptr, withdrawals, out, produced);
     for (const auto& [attrs, nlri] : groups)

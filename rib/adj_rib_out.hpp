@@ -20,6 +20,7 @@
 #include "bgp/wire/codec.hpp"
 #include "rib/attr_set.hpp"
 #include "rib/loc_rib.hpp"
+#include "rib/prefix_key.hpp"
 
 namespace tern::rib {
 
@@ -54,7 +55,7 @@ class AdjRibOut {
   void clear(LocRib& rib);
 
   bool pending() const { return !queue_.empty() || !withdrawn_ids_.empty(); }
-  size_t pending_count() const { return queue_.size() + withdrawn_ids_.size(); }
+  size_t pending_count() const { return queue_.size() / words_ + withdrawn_ids_.size(); }
 
   // Encodes queued work into UPDATEs of at most the negotiated size, paths sharing attributes
   // packed together and withdrawals first, until about `budget` bytes are produced. What is
@@ -66,6 +67,8 @@ class AdjRibOut {
 
  private:
   struct Batch;
+  void push(const bgp::Prefix& p);
+  bgp::Prefix pop();
   void encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
               std::vector<bgp::Bytes>& out, size_t& produced) const;
 
@@ -74,7 +77,8 @@ class AdjRibOut {
   int slot_;
   uint32_t bit_;
   bool add_path_;
-  std::deque<bgp::Prefix> queue_;
+  int words_;                    // per queued prefix (prefix_key.hpp)
+  std::deque<uint64_t> queue_;   // packed prefixes
   std::vector<bgp::Nlri> withdrawn_ids_;
 };
 

@@ -2,16 +2,7 @@
 
 #include <algorithm>
 
-#include <boost/container_hash/hash.hpp>
-
 namespace tern::rib {
-
-size_t PrefixHash::operator()(const bgp::Prefix& p) const {
-  size_t seed = p.len | (static_cast<size_t>(p.afi) << 8);
-  const size_t bytes = (p.len + 7u) / 8u;
-  boost::hash_range(seed, p.b.begin(), p.b.begin() + static_cast<long>(bytes));
-  return seed;
-}
 
 void LocRib::collect() {
   for (const auto& p : emptied_)
@@ -20,26 +11,21 @@ void LocRib::collect() {
 }
 
 void LocRib::release(const bgp::Prefix& p) {
-  auto it = routes_.find(p);
-  if (it != routes_.end() && it->second.paths.empty() && it->second.dirty == 0) routes_.erase(it);
+  const RouteEntry* e = routes_.find(p);
+  if (e && e->empty() && e->dirty == 0) routes_.erase(p);
 }
 
-RouteEntry* LocRib::entry(const bgp::Prefix& p) {
-  auto it = routes_.find(p);
-  return it == routes_.end() ? nullptr : &it->second;
-}
-
-RouteEntry& LocRib::insert(const bgp::Prefix& p) {
-  RouteEntry& e = routes_[p];
-  if (e.paths.empty()) ++live_;
-  return e;
+void LocRib::emptied(const bgp::Prefix& p) {
+  --live_;
+  emptied_.push_back(p);
 }
 
 std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
                                            AttrRef attrs) {
   collect();
-  RouteEntry& e = insert(p);
-  for (auto& path : e.paths) {
+  RouteEntry& e = routes_.get(p);
+  if (e.empty()) ++live_;
+  for (auto& path : e.paths()) {
     if (path.peer == peer && path.path_id == path_id) {
       path.stale = false;                            // refreshed after a restart
       if (path.attrs == attrs) return std::nullopt;  // an implicit withdraw of itself
@@ -50,28 +36,24 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
   }
   auto before = selected(e);
   // The smallest id no other path of this prefix uses: ids stay small and are reused.
-  uint32_t out_id = 1;
-  while (std::any_of(e.paths.begin(), e.paths.end(),
-                     [&](const Path& x) { return x.out_id == out_id; }))
+  unsigned out_id = 1;
+  const auto paths = e.paths();
+  while (out_id < 256 && std::any_of(paths.begin(), paths.end(),
+                                     [&](const Path& x) { return x.out_id == out_id; }))
     ++out_id;
-  e.paths.push_back(Path{peer, path_id, std::move(attrs), out_id});
+  e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff)});
   return decide_again(p, e, std::move(before));
 }
 
 std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
   collect();
-  auto it = routes_.find(p);
-  if (it == routes_.end()) return std::nullopt;  // RFC 7911: unknown ids are ignored
-  RouteEntry& e = it->second;
-  auto before = selected(e);
-  const auto n =
-      std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && x.path_id == path_id; });
-  if (n == 0) return std::nullopt;
-  auto change = decide_again(p, e, std::move(before));
-  if (e.paths.empty()) {
-    --live_;
-    emptied_.push_back(p);
-  }
+  RouteEntry* e = routes_.find(p);
+  if (!e || e->empty()) return std::nullopt;  // RFC 7911: unknown ids are ignored
+  auto before = selected(*e);
+  if (e->erase_if([&](const Path& x) { return x.peer == peer && x.path_id == path_id; }) == 0)
+    return std::nullopt;
+  auto change = decide_again(p, *e, std::move(before));
+  if (e->empty()) emptied(p);
   return change;
 }
 
@@ -79,17 +61,16 @@ template <class Pred>
 std::vector<BestChange> LocRib::remove_paths(PeerId peer, Pred pred) {
   collect();
   std::vector<BestChange> changes;
-  for (auto& [p, e] : routes_) {
-    if (e.paths.empty()) continue;
+  std::vector<bgp::Prefix> gone;
+  routes_.for_each([&](const bgp::Prefix& p, RouteEntry& e) {
+    if (e.empty()) return;
     auto before = selected(e);
-    if (std::erase_if(e.paths, [&](const Path& x) { return x.peer == peer && pred(x); }) > 0) {
-      if (auto c = decide_again(p, e, std::move(before))) changes.push_back(std::move(*c));
-      if (e.paths.empty()) {
-        --live_;
-        emptied_.push_back(p);
-      }
-    }
-  }
+    if (e.erase_if([&](const Path& x) { return x.peer == peer && pred(x); }) == 0) return;
+    if (auto c = decide_again(p, e, std::move(before))) changes.push_back(std::move(*c));
+    if (e.empty()) gone.push_back(p);
+  });
+  for (const auto& p : gone)
+    emptied(p);
   return changes;
 }
 
@@ -99,9 +80,10 @@ std::vector<BestChange> LocRib::drop_peer(PeerId peer) {
 
 std::vector<BestChange> LocRib::mark_stale(PeerId peer) {
   auto changes = remove_paths(peer, [](const Path& x) { return x.stale; });
-  for (auto& [p, e] : routes_)
-    for (auto& x : e.paths)
+  routes_.for_each([&](const bgp::Prefix&, RouteEntry& e) {
+    for (auto& x : e.paths())
       if (x.peer == peer) x.stale = true;
+  });
   return changes;
 }
 
@@ -111,52 +93,63 @@ std::vector<BestChange> LocRib::sweep_stale(PeerId peer) {
 
 size_t LocRib::stale_count(PeerId peer) const {
   size_t n = 0;
-  for (const auto& [p, e] : routes_)
-    for (const auto& x : e.paths)
+  for_each([&](const bgp::Prefix&, const RouteEntry& e) {
+    for (const auto& x : e.paths())
       n += x.peer == peer && x.stale;
+  });
   return n;
 }
 
 const RouteEntry* LocRib::find(const bgp::Prefix& p) const {
-  auto it = routes_.find(p);
-  return it == routes_.end() || it->second.paths.empty() ? nullptr : &it->second;
+  const RouteEntry* e = routes_.find(p);
+  return e && !e->empty() ? e : nullptr;
 }
 
-std::vector<Path> LocRib::selected(const RouteEntry& e) {
-  std::vector<Path> set;
-  set.reserve(e.multipath.size());
-  for (int i : e.multipath)
-    set.push_back(e.paths[i]);
-  return set;
+PathSet LocRib::selected(const RouteEntry& e) {
+  const auto mp = e.multipath();
+  return PathSet(mp.begin(), mp.end());
 }
 
 std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry& e,
-                                               std::vector<Path> before) {
-  std::vector<Candidate> c;
-  c.reserve(e.paths.size());
-  for (const auto& path : e.paths) {
-    Candidate x;
-    x.attrs = &path.attrs->attrs();
-    x.path_id = path.path_id;
-    if (path.peer == kLocalPeer) {
-      x.local = true;
-      x.peer_as = local_as_;
-    } else if (auto it = peers_.find(path.peer); it != peers_.end()) {
-      const PeerInfo& info = it->second;
-      x.ebgp = info.ebgp;
-      x.peer_router_id = info.router_id;
-      x.peer_address = info.address;
-      x.peer_as = neighbour_as(*x.attrs, info.ebgp ? info.as : local_as_);
+                                               PathSet before) {
+  const auto paths = e.paths();
+  if (paths.size() == 1) {
+    // The common case, one path: it is the route (its next hop is always usable here).
+    e.paths()[0].set_lost_at(Step::kBest);
+    e.set_multipath(1);
+  } else {
+    std::vector<Candidate> c;
+    c.reserve(paths.size());
+    for (const auto& path : paths) {
+      Candidate x;
+      x.attrs = &path.attrs->attrs();
+      x.path_id = path.path_id;
+      if (path.peer == kLocalPeer) {
+        x.local = true;
+        x.peer_as = local_as_;
+      } else if (auto it = peers_.find(path.peer); it != peers_.end()) {
+        const PeerInfo& info = it->second;
+        x.ebgp = info.ebgp;
+        x.peer_router_id = info.router_id;
+        x.peer_address = info.address;
+        x.peer_as = neighbour_as(*x.attrs, info.ebgp ? info.as : local_as_);
+      }
+      c.push_back(x);
     }
-    c.push_back(x);
+    const Decision d = decide(c, options_);
+    for (size_t i = 0; i < paths.size(); ++i)
+      e.paths()[i].set_lost_at(d.lost_at[i]);
+    // The multipath set in front, best first; the others keep their order behind it.
+    std::vector<int> order = d.multipath;
+    for (int i = 0; i < static_cast<int>(paths.size()); ++i)
+      if (std::find(d.multipath.begin(), d.multipath.end(), i) == d.multipath.end())
+        order.push_back(i);
+    e.reorder(order, d.multipath.size());
   }
-  const Decision d = decide(c, options_);
-  e.multipath = d.multipath;
-  e.lost_at = d.lost_at;
 
-  std::vector<Path> after = selected(e);
-  if (after == before) return std::nullopt;
-  return BestChange{p, std::move(before), std::move(after)};
+  const auto mp = e.multipath();
+  if (std::equal(mp.begin(), mp.end(), before.begin(), before.end())) return std::nullopt;
+  return BestChange{p, std::move(before), PathSet(mp.begin(), mp.end())};
 }
 
 }  // namespace tern::rib

@@ -288,8 +288,11 @@ void write_status(const Speaker& sp, const Config& c) {
           .for_each([&](const bgp::Prefix& p, const rib::RouteEntry& e) {
             o << (first ? "" : ",") << "{\"prefix\":" << json_str(bgp::to_string(p))
               << ",\"paths\":[";
-            for (size_t i = 0; i < e.multipath.size(); ++i)
-              o << (i ? "," : "") << path_json(e.paths[e.multipath[i]]);
+            bool first_path = true;
+            for (const auto& path : e.multipath()) {
+              o << (first_path ? "" : ",") << path_json(path);
+              first_path = false;
+            }
             o << "]}";
             first = false;
           });

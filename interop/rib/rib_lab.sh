@@ -236,13 +236,31 @@ view_bird() {
   ' "$LAB_DIR/view-$1.raw" | sort
 }
 
+# bird_route_since NAME PREFIX: when NAME's BIRD last changed its route for PREFIX (the time
+# in "[protocol HH:MM:SS.mmm from ...]"); a withdraw and re-announce gives a new time.
+bird_route_since() {
+  birdc_at "$1" show route "$2" | awk -v p="$2" '$1 == p { print $4; exit }'
+}
+
+# seconds_until_gone NODE PREFIX T0 TIMEOUT: polls tern NODE's status until PREFIX is absent
+# and prints the seconds since T0 (a "date +%s.%N" time).
+seconds_until_gone() {
+  local end=$((SECONDS + $4))
+  while view_tern "$1" | grep -q "^$2 "; do
+    [ $SECONDS -lt $end ] || lab_fail "$1: $2 still there $4 s later: $(view_tern "$1" | tr '\n' ';')"
+    sleep 0.2
+  done
+  awk -v a="$3" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
 # FRR: the table for the prefixes, then each prefix's detail (the table JSON has no
 # ORIGINATOR_ID or CLUSTER_LIST). Paths FRR holds as invalid are marked so.
 view_frr() {
   local me=$1 pfx
-  vtysh_at "$me" -c "show bgp ipv4 unicast json" > "$LAB_DIR/view-$me.raw" || return 1
-  for pfx in $(jq -r '.routes | keys[]' "$LAB_DIR/view-$me.raw"); do
-    vtysh_at "$me" -c "show bgp ipv4 unicast $pfx json" | jq -r '
+  vtysh_at "$me" -c "show bgp ipv4 unicast json" > "$LAB_DIR/view-$me.table" || return 1
+  : > "$LAB_DIR/view-$me.raw"
+  for pfx in $(jq -r '.routes | keys[]' "$LAB_DIR/view-$me.table"); do
+    vtysh_at "$me" -c "show bgp ipv4 unicast $pfx json" | tee -a "$LAB_DIR/view-$me.raw" | jq -r '
       .prefix as $p | .paths[] |
       if (.nexthops[0].ip // "") == "0.0.0.0" or (.sourced // false) or (.local // false) then
         "\($p) local"
@@ -352,7 +370,8 @@ scenario_tern_rr() {
     "$(own "$named")" "${others[@]}"
 }
 
-# FRR reflects for two tern speakers and a BIRD node.
+# FRR reflects for two tern speakers and a BIRD node (all FRR's clients, FRR's cluster id
+# 244.0.0.3); FRR has a block of its own too, like an RR node that runs pods.
 scenario_frr_rr() {
   node frr 3
   node t1 11
@@ -366,12 +385,15 @@ scenario_frr_rr() {
   tern_node t2 -- frr
   bird_node bird node frr
 
-  expect_view 30 t1 "its block and the others', reflected by FRR (none of its own back)" \
-    "$(own t1)" "$(reflected t2 "$cl")" "$(reflected bird "$cl")"
-  expect_view 10 t2 "its block and the others', reflected by FRR (none of its own back)" \
-    "$(own t2)" "$(reflected t1 "$cl")" "$(reflected bird "$cl")"
-  expect_view 10 bird "its block and the tern blocks, reflected by FRR" \
-    "$(own bird)" "$(reflected t1 "$cl")" "$(reflected t2 "$cl")"
+  # FRR's own block comes as FRR sends it: a reflector adds nothing to its own routes.
+  expect_view 30 t1 "its block, the others' reflected by FRR, FRR's own (none of its own back)" \
+    "$(own t1)" "$(reflected t2 "$cl")" "$(reflected bird "$cl")" "$(direct frr)"
+  expect_view 10 t2 "its block, the others' reflected by FRR, FRR's own (none of its own back)" \
+    "$(own t2)" "$(reflected t1 "$cl")" "$(reflected bird "$cl")" "$(direct frr)"
+  expect_view 10 bird "its block, the tern blocks reflected by FRR, FRR's own" \
+    "$(own bird)" "$(reflected t1 "$cl")" "$(reflected t2 "$cl")" "$(direct frr)"
+  expect_view 5 frr "every block, learned directly" \
+    "$(own frr)" "$(direct t1)" "$(direct t2)" "$(direct bird)"
 }
 
 # A Calico full mesh: BIRD 192.168.98.10, tern 192.168.98.2, FRR 192.168.98.9. By string order
@@ -420,47 +442,78 @@ scenario_addpath() {
   expect_view 20 gobgp "both anycast paths over ADD-PATH, plus the blocks" \
     "$(own gobgp)" "$(reflected bird "$CLUSTER")" "$(reflected frr "$CLUSTER")" \
     "$any_bird" "$any_frr"
+  # Without ADD-PATH a client gets tern's best path only: the lower ORIGINATOR_ID (here the
+  # sending client's router id), BIRD's. FRR holds it next to its own; BIRD gets nothing back.
+  expect_view 10 frr "its own anycast route and tern's best (BIRD's) path only" \
+    "$(own frr)" "$ANYCAST local" "$(reflected bird "$CLUSTER")" "$(reflected gobgp "$CLUSTER")" \
+    "$any_bird"
+  expect_view 10 bird "its own anycast route only (tern's best is its own path)" \
+    "$(own bird)" "$ANYCAST local" "$(reflected frr "$CLUSTER")" "$(reflected gobgp "$CLUSTER")"
 }
 
-# GoBGP (graceful restart, restart time $GR_TIME s) is SIGKILLed: tern keeps its block as stale
-# and keeps it at BIRD; then GoBGP comes back (restarted) or does not (expired).
+# GoBGP (graceful restart, restart time $GR_TIME s) originates its block and a second one, and
+# is SIGKILLed: tern keeps both as stale and keeps reflecting them to BIRD. Then either GoBGP
+# comes back with only its first block (restarted: the block is refreshed without BIRD ever
+# losing it, and End-of-RIB sweeps the second long before the restart time), or it does not
+# (expired: both go when the restart time runs out).
 scenario_gr() {
   node rr 1
   node bird 2
   node gobgp 4
   KIND=([rr]=tern [bird]=bird [gobgp]=gobgp)
+  local released=10.244.5.0/26 # GoBGP's node gives this block up while it is down
+  local released_rr="$released nh=${ADDR[gobgp]} orig=- cl=-"
+  local released_bird="$released nh=${ADDR[gobgp]} orig=${RID[gobgp]} cl=$CLUSTER"
   tern_node rr --no-block --cluster-id "$CLUSTER" -- bird,client gobgp,client
   bird_node bird node rr
-  gobgp_node gobgp rr gr
+  gobgp_node gobgp rr gr -- "$released"
 
-  expect_view 30 rr "both blocks, fresh" "$(direct bird)" "$(direct gobgp)"
-  expect_view 10 bird "GoBGP's block reflected" "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+  expect_view 30 rr "GoBGP's and BIRD's blocks, fresh" \
+    "$(direct bird)" "$(direct gobgp)" "$released_rr"
+  expect_view 10 bird "GoBGP's blocks reflected" \
+    "$(own bird)" "$(reflected gobgp "$CLUSTER")" "$released_bird"
 
+  local since killed_at
+  since=$(bird_route_since bird "${BLOCK[gobgp]}")
   lab_log "SIGKILL gobgpd (pid $GOBGP_PID)"
+  killed_at=$(date +%s.%N)
   kill -KILL "$GOBGP_PID"
-  local killed_at=$SECONDS
-  expect_view 5 rr "GoBGP's block kept, stale, after its TCP connection dropped" \
-    "$(direct bird)" "$(direct gobgp) stale"
-  expect_view 3 bird "GoBGP's block still reflected while stale" \
-    "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+  wait "$GOBGP_PID" 2> /dev/null || true # reaped here, so bash does not report it later
+  expect_view 5 rr "GoBGP's blocks kept, stale, after its TCP connection dropped" \
+    "$(direct bird)" "$(direct gobgp) stale" "$released_rr stale"
+  expect_view 3 bird "GoBGP's blocks still reflected while stale" \
+    "$(own bird)" "$(reflected gobgp "$CLUSTER")" "$released_bird"
 
   case "$SCENARIO" in
     *_killed)
-      lab_log "restarting gobgpd (restart flag set)"
+      lab_log "restarting gobgpd (restart flag set), without $released"
       start_gobgp "${NODE_NS[gobgp]}" "$(gobgp_toml gobgp rr gr)" gobgp -r
       gobgp_announce gobgp rr
-      expect_view 20 rr "GoBGP's block refreshed, no longer stale" "$(direct bird)" "$(direct gobgp)"
-      expect_view 5 bird "GoBGP's block still reflected" "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+      local restarted_at=$SECONDS
+      # Well inside the restart time: only End-of-RIB can have removed the second block.
+      expect_view 8 rr "GoBGP's block refreshed (not stale), $released swept at End-of-RIB" \
+        "$(direct bird)" "$(direct gobgp)"
+      lab_log "swept within $((SECONDS - restarted_at))s of the restart"
+      expect_view 5 bird "GoBGP's block still reflected, $released withdrawn" \
+        "$(own bird)" "$(reflected gobgp "$CLUSTER")"
+      # Helping means BIRD never saw the block go: its route is the one from before the kill.
+      local now
+      now=$(bird_route_since bird "${BLOCK[gobgp]}")
+      [ -n "$since" ] && [ "$now" = "$since" ] ||
+        lab_fail "bird: GoBGP's block ${BLOCK[gobgp]} was replaced during the restart" \
+          "(BIRD's route time before the kill: '$since', now: '$now'), i.e. withdrawn or changed"
       ;;
     *_expired)
-      # Still there shortly before the restart time ends, gone shortly after.
-      local until_before=$((killed_at + GR_TIME - 4 - SECONDS))
-      [ $until_before -gt 0 ] && sleep $until_before
-      expect_view 1 rr "GoBGP's block still stale $((SECONDS - killed_at))s after the kill" \
-        "$(direct bird)" "$(direct gobgp) stale"
-      expect_view 10 rr "GoBGP's block gone after the restart time (${GR_TIME}s)" "$(direct bird)"
-      expect_view 5 bird "GoBGP's block withdrawn" "$(own bird)"
-      lab_log "stale block dropped $((SECONDS - killed_at))s after the kill"
+      # The stale blocks must last the restart time and go right after it (the status file is
+      # rewritten every second, hence the slack).
+      local gone_after
+      gone_after=$(seconds_until_gone rr "${BLOCK[gobgp]}" "$killed_at" $((GR_TIME + 10)))
+      lab_log "tern dropped GoBGP's stale block ${gone_after}s after the kill (restart time ${GR_TIME}s)"
+      awk -v t="$gone_after" -v r="$GR_TIME" 'BEGIN { exit !(t >= r - 1 && t <= r + 3) }' ||
+        lab_fail "rr: GoBGP's stale block went ${gone_after}s after the kill;" \
+          "expected when its restart time (${GR_TIME}s) ran out"
+      expect_view 5 rr "GoBGP's blocks gone after the restart time" "$(direct bird)"
+      expect_view 5 bird "GoBGP's blocks withdrawn" "$(own bird)"
       ;;
   esac
 }

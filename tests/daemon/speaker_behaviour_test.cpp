@@ -153,19 +153,19 @@ TEST(Speaker, AddPathSendGivesAClientTheWholeMultipathSet) {
     n->speaker->start();
   ASSERT_TRUE(run_until(io, 5000ms, [&] {
     const auto* e = route(*c[2], "10.96.0.10/32");
-    return e && e->paths.size() == 2;
+    return e && e->paths().size() == 2;
   })) << "the ADD-PATH client has both paths";
   const auto* e = route(*c[2], "10.96.0.10/32");
-  EXPECT_NE(e->paths[0].attrs->attrs().next_hop, e->paths[1].attrs->attrs().next_hop);
-  EXPECT_EQ(e->multipath.size(), 2u) << "and uses both";
+  EXPECT_NE(e->paths()[0].attrs->attrs().next_hop, e->paths()[1].attrs->attrs().next_hop);
+  EXPECT_EQ(e->multipath().size(), 2u) << "and uses both";
   ASSERT_TRUE(run_until(io, 2000ms, [&] { return route(*c[3], "10.96.0.10/32") != nullptr; }));
   run_for(io, 300ms);
-  EXPECT_EQ(route(*c[3], "10.96.0.10/32")->paths.size(), 1u) << "without ADD-PATH: the best";
+  EXPECT_EQ(route(*c[3], "10.96.0.10/32")->paths().size(), 1u) << "without ADD-PATH: the best";
 
   // One of them stops announcing: the ADD-PATH client loses exactly that path.
   c[0]->speaker->withdraw_local(pfx("10.96.0.10/32"));
   ASSERT_TRUE(
-      run_until(io, 3000ms, [&] { return route(*c[2], "10.96.0.10/32")->paths.size() == 1; }));
+      run_until(io, 3000ms, [&] { return route(*c[2], "10.96.0.10/32")->paths().size() == 1; }));
   EXPECT_EQ(bgp::to_string(*route(*c[2], "10.96.0.10/32")->best()->attrs->attrs().next_hop),
             c[1]->ip);
   for (auto& n : c)

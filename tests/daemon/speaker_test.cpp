@@ -43,7 +43,7 @@ TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
       EXPECT_EQ(bgp::to_string(*a.next_hop), nodes[j]->ip);
       EXPECT_TRUE(a.as_path->segments.empty());
       EXPECT_EQ(a.local_pref, 100u);
-      EXPECT_EQ(e->paths.size(), 1u) << "iBGP routes are not passed on inside the mesh";
+      EXPECT_EQ(e->paths().size(), 1u) << "iBGP routes are not passed on inside the mesh";
     }
   }
   // A node gives up its block: everyone forgets it.

@@ -57,8 +57,9 @@ TEST_F(LocRibTest, WorsePathFromAnotherPeerDoesNotChangeTheBest) {
   EXPECT_FALSE(rib_.announce(pfx("10.244.1.0/26"), 2, 0, pool_.intern(attrs({}, 100))));
   const RouteEntry* e = rib_.find(pfx("10.244.1.0/26"));
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->paths.size(), 2u);
-  EXPECT_EQ(e->lost_at[1], Step::kLocalPref) << "the API can say why it lost";
+  ASSERT_EQ(e->paths().size(), 2u);
+  EXPECT_EQ(e->paths()[0].lost_at(), Step::kBest);
+  EXPECT_EQ(e->paths()[1].lost_at(), Step::kLocalPref) << "the API can say why it lost";
 }
 
 TEST_F(LocRibTest, EqualPathsFormTheMultipathSet) {
@@ -151,7 +152,7 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
   };
   using Key = std::tuple<size_t, PeerId, uint32_t>;
   std::map<Key, AttrRef> model;
-  std::map<size_t, std::vector<Path>> reported;
+  std::map<size_t, PathSet> reported;
   std::mt19937 rng(7606);
   auto key_of = [](const Path& p) { return std::tuple(p.peer, p.path_id, p.attrs.get()); };
   for (int step = 0; step < 20000; ++step) {
@@ -188,11 +189,11 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
       ASSERT_EQ(want == nullptr, got == nullptr) << "step " << step;
       std::vector<std::tuple<PeerId, uint32_t, const AttrSet*>> w, g, r;
       if (want)
-        for (int x : want->multipath)
-          w.push_back(key_of(want->paths[x]));
+        for (const auto& x : want->multipath())
+          w.push_back(key_of(x));
       if (got)
-        for (int x : got->multipath)
-          g.push_back(key_of(got->paths[x]));
+        for (const auto& x : got->multipath())
+          g.push_back(key_of(x));
       for (const auto& p : reported[i])
         r.push_back(key_of(p));
       // The best must agree exactly; the rest of the set as a set.

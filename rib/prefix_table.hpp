@@ -1,0 +1,100 @@
+#pragma once
+// Prefix -> RouteEntry, as open-addressing hash tables over packed keys (prefix_key.hpp):
+// one control byte, one key word (three for IPv6) and a 24-byte entry per slot, linear
+// probing, deletion by shifting back (no tombstones), growth by half. About 40 bytes per
+// IPv4 prefix where a node-based map needs well over a hundred. Each family's table is cut
+// into 64 shards by hash, so growing never holds two copies of the whole table at once.
+//
+// Pointers into the table stay valid until the next insertion or erasure.
+
+#include <array>
+#include <vector>
+
+#include "rib/prefix_key.hpp"
+#include "rib/route_entry.hpp"
+
+namespace tern::rib {
+
+class PrefixTable {
+ public:
+  RouteEntry* find(const bgp::Prefix& p) { return part(p.afi).find(p); }
+  const RouteEntry* find(const bgp::Prefix& p) const {
+    return const_cast<PrefixTable*>(this)->find(p);
+  }
+  // The entry of `p`, created empty if there was none.
+  RouteEntry& get(const bgp::Prefix& p) { return part(p.afi).get(p); }
+  bool erase(const bgp::Prefix& p) { return part(p.afi).erase(p); }
+  size_t size() const { return v4_.size() + v6_.size(); }
+
+  // Visits every entry; the visitor may change entries but not insert or erase.
+  template <class F>
+  void for_each(F&& f) {
+    v4_.for_each(f);
+    v6_.for_each(f);
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    const_cast<PrefixTable*>(this)->for_each(
+        [&](const bgp::Prefix& p, RouteEntry& e) { f(p, static_cast<const RouteEntry&>(e)); });
+  }
+
+ private:
+  // One shard of a family's table.
+  class Shard {
+   public:
+    RouteEntry* find(const uint64_t* key, uint64_t h, int words);
+    RouteEntry& get(const uint64_t* key, uint64_t h, int words);
+    bool erase(const uint64_t* key, uint64_t h, int words);
+    size_t size() const { return size_; }
+    template <class F>
+    void for_each(bgp::Afi afi, int words, F& f) {
+      for (size_t i = 0; i < ctrl_.size(); ++i)
+        if (ctrl_[i]) f(unpack(afi, &keys_[i * words]), entries_[i]);
+    }
+
+   private:
+    // The shard was chosen by the hash's top bits; the slot comes from the rest.
+    size_t home(uint64_t h) const {
+      return static_cast<size_t>((static_cast<unsigned __int128>(h << 6) * ctrl_.size()) >> 64);
+    }
+    // The slot holding `key`, or the empty slot where it would go.
+    size_t probe(const uint64_t* key, uint64_t h, int words, bool& found) const;
+    void grow(int words);
+
+    size_t size_ = 0;
+    std::vector<uint8_t> ctrl_;  // 0: empty; else 0x80 | 7 bits of the hash
+    std::vector<uint64_t> keys_;
+    std::vector<RouteEntry> entries_;
+  };
+
+  // The table of one address family.
+  class Part {
+   public:
+    explicit Part(bgp::Afi afi) : afi_(afi), words_(key_words(afi)) {}
+    RouteEntry* find(const bgp::Prefix& p);
+    RouteEntry& get(const bgp::Prefix& p);
+    bool erase(const bgp::Prefix& p);
+    size_t size() const { return size_; }
+    template <class F>
+    void for_each(F& f) {
+      for (auto& s : shards_)
+        s.for_each(afi_, words_, f);
+    }
+
+   private:
+    uint64_t hash(const uint64_t* key) const;
+    Shard& shard(uint64_t h) { return shards_[h >> 58]; }
+
+    bgp::Afi afi_;
+    int words_;
+    size_t size_ = 0;
+    std::array<Shard, 64> shards_;
+  };
+
+  Part& part(bgp::Afi afi) { return afi == bgp::Afi::kIpv4 ? v4_ : v6_; }
+
+  Part v4_{bgp::Afi::kIpv4};
+  Part v6_{bgp::Afi::kIpv6};
+};
+
+}  // namespace tern::rib
