@@ -23,6 +23,7 @@
 #   RIB_BENCH_PIN=1            pin the DUT to the last CPU and feeder/sink/poller to the others
 #                              (only with 2+ CPUs; 0: no pinning)
 #   RIB_BENCH_PERF=1           also `perf record` tern during its runs, print the top symbols
+#                              (RIB_BENCH_PERF_CG=fp|dwarf, RIB_BENCH_PERF_FREQ=2000)
 #   RIB_BENCH_PCAP=1           tcpdump the DUT's BGP traffic (headers) into the lab directory
 #   RIB_POLL_TRACE=FILE        the sink's count over time (seconds since t0, routes), last run
 #   LAB_KEEP=1                 keep the lab directory (configs, logs, perf data, pcaps)
@@ -254,7 +255,7 @@ run_one() {
   sleep 1 # let the DUT settle (End-of-RIB exchange, first status write)
 
   if [ "$PERF" = 1 ] && [ "$dut" = tern ] && command -v perf > /dev/null; then
-    perf record -q -F 2000 -g -p "$dut_pid" -o "$LAB_DIR/perf-$tag.data" > /dev/null 2>&1 &
+    perf record -q -F "${RIB_BENCH_PERF_FREQ:-2000}" --call-graph "${RIB_BENCH_PERF_CG:-fp}" -p "$dut_pid" -o "$LAB_DIR/perf-$tag.data" > /dev/null 2>&1 &
     perf_pid=$!
     LAB_PIDS+=("$perf_pid")
     sleep 0.3

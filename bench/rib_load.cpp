@@ -31,8 +31,15 @@ std::vector<bgp::Prefix> table(size_t n) {
   out.reserve(n);
   while (out.size() < n) {
     const uint32_t r = rng() % 100;
-    const uint8_t len = r < 60 ? 24 : r < 70 ? 23 : r < 78 ? 22 : r < 85 ? 21 : r < 90 ? 20
-                        : r < 94 ? 19 : r < 97 ? 18 : r < 99 ? 17 : 16;
+    const uint8_t len = r < 60   ? 24
+                        : r < 70 ? 23
+                        : r < 78 ? 22
+                        : r < 85 ? 21
+                        : r < 90 ? 20
+                        : r < 94 ? 19
+                        : r < 97 ? 18
+                        : r < 99 ? 17
+                                 : 16;
     const uint32_t addr = (rng() | 0x01000000u) & (~0u << (32 - len));
     if (!seen.insert((static_cast<uint64_t>(addr) << 8) | len).second) continue;
     bgp::Prefix p;
@@ -74,18 +81,17 @@ int main(int argc, char** argv) {
   t = std::chrono::steady_clock::now();
   size_t bytes = 0, msgs = 0;
   while (out.pending()) {
-    for (auto& m : out.pull(1 << 20, rib, [](const bgp::Prefix&, const rib::Path& p) {
-           return p.attrs;
-         })) {
+    for (auto& m :
+         out.pull(1 << 20, rib, [](const bgp::Prefix&, const rib::Path& p) { return p.attrs; })) {
       bytes += m.size();
       ++msgs;
     }
   }
   const double pull_s = since(t);
-  std::printf("prefixes %zu  insert+queue %.3f s (%.0f ns/prefix)  pull+encode %.3f s "
-              "(%.0f ns/prefix, %zu UPDATEs, %.1f MiB)\n",
-              n, insert_s, insert_s * 1e9 / n, pull_s, pull_s * 1e9 / n, msgs,
-              bytes / 1048576.0);
+  std::printf(
+      "prefixes %zu  insert+queue %.3f s (%.0f ns/prefix)  pull+encode %.3f s "
+      "(%.0f ns/prefix, %zu UPDATEs, %.1f MiB)\n",
+      n, insert_s, insert_s * 1e9 / n, pull_s, pull_s * 1e9 / n, msgs, bytes / 1048576.0);
   std::printf("memory: %.1f MiB with the queue full (%.0f bytes/prefix), %.1f MiB after\n",
               queued_kib / 1024.0, queued_kib * 1024.0 / n, (rss_kib() - base) / 1024.0);
   return 0;

@@ -77,8 +77,8 @@ class AdjRibOut {
   int slot_;
   uint32_t bit_;
   bool add_path_;
-  int words_;                    // per queued prefix (prefix_key.hpp)
-  std::deque<uint64_t> queue_;   // packed prefixes
+  int words_;                   // per queued prefix (prefix_key.hpp)
+  std::deque<uint64_t> queue_;  // packed prefixes
   std::vector<bgp::Nlri> withdrawn_ids_;
 };
 

@@ -38,8 +38,8 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
   // The smallest id no other path of this prefix uses: ids stay small and are reused.
   unsigned out_id = 1;
   const auto paths = e.paths();
-  while (out_id < 256 && std::any_of(paths.begin(), paths.end(),
-                                     [&](const Path& x) { return x.out_id == out_id; }))
+  while (out_id < 256 &&
+         std::any_of(paths.begin(), paths.end(), [&](const Path& x) { return x.out_id == out_id; }))
     ++out_id;
   e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff)});
   return decide_again(p, e, std::move(before));

@@ -23,8 +23,8 @@ inline void pack(const bgp::Prefix& p, uint64_t* out) {
     return w;
   };
   if (p.afi == bgp::Afi::kIpv4) {
-    const uint64_t a = (uint64_t{p.b[0]} << 24) | (uint64_t{p.b[1]} << 16) |
-                       (uint64_t{p.b[2]} << 8) | p.b[3];
+    const uint64_t a =
+        (uint64_t{p.b[0]} << 24) | (uint64_t{p.b[1]} << 16) | (uint64_t{p.b[2]} << 8) | p.b[3];
     out[0] = (a << 8) | p.len;
     return;
   }

@@ -1,6 +1,8 @@
 #include "rib/prefix_table.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 namespace tern::rib {
 
@@ -16,10 +18,6 @@ uint64_t mix(uint64_t h) {
   return h;
 }
 
-uint8_t tag(uint64_t h) {
-  return static_cast<uint8_t>(0x80 | (h & 0x7f));
-}
-
 uint64_t hash_key(const uint64_t* key, int words) {
   uint64_t h = mix(key[0]);
   for (int i = 1; i < words; ++i)
@@ -27,9 +25,9 @@ uint64_t hash_key(const uint64_t* key, int words) {
   return h;
 }
 
-// Growth keeps the table at most 7/8 full.
+// Growth keeps the table at most 4/5 full: linear probing for a free slot gets long beyond.
 bool too_full(size_t size, size_t slots) {
-  return (size + 1) * 8 > slots * 7;
+  return (size + 1) * 5 > slots * 4;
 }
 
 }  // namespace
@@ -38,16 +36,37 @@ uint64_t PrefixTable::Part::hash(const uint64_t* key) const {
   return hash_key(key, words_);
 }
 
-size_t PrefixTable::Shard::probe(const uint64_t* key, uint64_t h, int words,
-                                 bool& found) const {
-  const uint8_t t = tag(h);
-  const size_t n = ctrl_.size();
-  for (size_t i = home(h);; i = i + 1 == n ? 0 : i + 1) {
-    if (ctrl_[i] == 0) {
+PrefixTable::Shard::~Shard() {
+  for (size_t i = 0; i < slots_; ++i)
+    if (used(i, words_)) std::destroy_at(entry(i, words_));
+}
+
+void PrefixTable::Shard::read_key(size_t i, int words, uint64_t* key) const {
+  std::memcpy(key, slot(i, words), words * sizeof(uint64_t));
+}
+
+bool PrefixTable::Shard::used(size_t i, int words) const {
+  uint64_t last;
+  std::memcpy(&last, slot(i, words) + (words - 1) * 8, sizeof last);
+  return last != 0;
+}
+
+bool PrefixTable::Shard::holds(size_t i, int words, const uint64_t* key) const {
+  if (words == 1) {
+    uint64_t k;
+    std::memcpy(&k, slot(i, 1), sizeof k);
+    return k == key[0];
+  }
+  return std::memcmp(slot(i, words), key, words * sizeof(uint64_t)) == 0;
+}
+
+size_t PrefixTable::Shard::probe(const uint64_t* key, uint64_t h, int words, bool& found) const {
+  for (size_t i = home(h);; i = i + 1 == slots_ ? 0 : i + 1) {
+    if (!used(i, words)) {
       found = false;
       return i;
     }
-    if (ctrl_[i] == t && std::equal(key, key + words, &keys_[i * words])) {
+    if (holds(i, words, key)) {
       found = true;
       return i;
     }
@@ -58,21 +77,30 @@ RouteEntry* PrefixTable::Shard::find(const uint64_t* key, uint64_t h, int words)
   if (size_ == 0) return nullptr;
   bool found;
   const size_t i = probe(key, h, words, found);
-  return found ? &entries_[i] : nullptr;
+  return found ? entry(i, words) : nullptr;
 }
 
 RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) {
   bool found = false;
-  size_t i = ctrl_.empty() ? 0 : probe(key, h, words, found);
-  if (found) return entries_[i];
-  if (too_full(size_, ctrl_.size())) {
+  size_t i = slots_ == 0 ? 0 : probe(key, h, words, found);
+  if (found) return *entry(i, words);
+  if (too_full(size_, slots_)) {
     grow(words);
     i = probe(key, h, words, found);
   }
-  ctrl_[i] = tag(h);
-  std::copy(key, key + words, &keys_[i * words]);
+  std::memcpy(slot(i, words), key, words * sizeof(uint64_t));
+  std::construct_at(reinterpret_cast<RouteEntry*>(slot(i, words) + words * 8));
   ++size_;
-  return entries_[i];
+  return *entry(i, words);
+}
+
+void PrefixTable::Shard::move_slot(std::byte* src, size_t to, int words) {
+  std::byte* dst = slot(to, words);
+  std::memcpy(dst, src, words * sizeof(uint64_t));
+  auto* from = std::launder(reinterpret_cast<RouteEntry*>(src + words * 8));
+  std::construct_at(reinterpret_cast<RouteEntry*>(dst + words * 8), std::move(*from));
+  std::destroy_at(from);
+  std::memset(src, 0, words * sizeof(uint64_t));
 }
 
 bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
@@ -80,56 +108,56 @@ bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
   bool found;
   size_t hole = probe(key, h, words, found);
   if (!found) return false;
-  entries_[hole] = RouteEntry{};
-  ctrl_[hole] = 0;
+  std::destroy_at(entry(hole, words));
+  std::memset(slot(hole, words), 0, words * sizeof(uint64_t));
   --size_;
   // Shift back the entries of the run after the hole that may live closer to home, so a
   // probe never stops early at the hole.
-  const size_t n = ctrl_.size();
-  for (size_t j = hole + 1 == n ? 0 : hole + 1; ctrl_[j] != 0; j = j + 1 == n ? 0 : j + 1) {
-    const uint64_t* kj = &keys_[j * words];
+  for (size_t j = hole + 1 == slots_ ? 0 : hole + 1; used(j, words);
+       j = j + 1 == slots_ ? 0 : j + 1) {
+    uint64_t kj[3];
+    read_key(j, words, kj);
     const size_t want = home(hash_key(kj, words));
     // j may move to the hole unless its home lies within (hole, j], cyclically.
     const bool stays = hole <= j ? (want > hole && want <= j) : (want > hole || want <= j);
     if (stays) continue;
-    ctrl_[hole] = ctrl_[j];
-    std::copy(kj, kj + words, &keys_[hole * words]);
-    entries_[hole] = std::move(entries_[j]);
-    ctrl_[j] = 0;
+    move_slot(slot(j, words), hole, words);
     hole = j;
   }
   return true;
 }
 
 void PrefixTable::Shard::grow(int words) {
-  const size_t slots = std::max<size_t>(8, ctrl_.size() + ctrl_.size() / 2);
-  std::vector<uint8_t> ctrl(slots, 0);
-  std::vector<uint64_t> keys(slots * words);
-  std::vector<RouteEntry> entries(slots);
-  std::swap(ctrl, ctrl_);
-  std::swap(keys, keys_);
-  std::swap(entries, entries_);
-  for (size_t i = 0; i < ctrl.size(); ++i) {
-    if (!ctrl[i]) continue;
-    const uint64_t* key = &keys[i * words];
+  words_ = words;
+  const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
+  auto old = std::exchange(mem_, std::make_unique<std::byte[]>(slots * stride(words)));
+  const size_t old_slots = std::exchange(slots_, slots);
+  for (size_t i = 0; i < old_slots; ++i) {
+    std::byte* src = old.get() + i * stride(words);
+    uint64_t key[3];
+    std::memcpy(key, src, words * sizeof(uint64_t));
+    if (key[words - 1] == 0) continue;
     bool found;
     const size_t j = probe(key, hash_key(key, words), words, found);
-    ctrl_[j] = ctrl[i];
-    std::copy(key, key + words, &keys_[j * words]);
-    entries_[j] = std::move(entries[i]);
+    move_slot(src, j, words);
   }
+}
+
+void PrefixTable::Part::key_of(const bgp::Prefix& p, uint64_t* key) const {
+  pack(p, key);
+  key[words_ - 1] += 1;  // never 0: a 0 marks a free slot
 }
 
 RouteEntry* PrefixTable::Part::find(const bgp::Prefix& p) {
   uint64_t key[3];
-  pack(p, key);
+  key_of(p, key);
   const uint64_t h = hash(key);
   return shard(h).find(key, h, words_);
 }
 
 RouteEntry& PrefixTable::Part::get(const bgp::Prefix& p) {
   uint64_t key[3];
-  pack(p, key);
+  key_of(p, key);
   const uint64_t h = hash(key);
   Shard& s = shard(h);
   const size_t before = s.size();
@@ -140,7 +168,7 @@ RouteEntry& PrefixTable::Part::get(const bgp::Prefix& p) {
 
 bool PrefixTable::Part::erase(const bgp::Prefix& p) {
   uint64_t key[3];
-  pack(p, key);
+  key_of(p, key);
   const uint64_t h = hash(key);
   if (!shard(h).erase(key, h, words_)) return false;
   --size_;

@@ -1,6 +1,6 @@
 #pragma once
 // Prefix -> RouteEntry, as open-addressing hash tables over packed keys (prefix_key.hpp):
-// one control byte, one key word (three for IPv6) and a 24-byte entry per slot, linear
+// one key word (three for IPv6) and a 24-byte entry per slot, linear
 // probing, deletion by shifting back (no tombstones), growth by half. About 40 bytes per
 // IPv4 prefix where a node-based map needs well over a hundred. Each family's table is cut
 // into 64 shards by hash, so growing never holds two copies of the whole table at once.
@@ -8,6 +8,9 @@
 // Pointers into the table stay valid until the next insertion or erasure.
 
 #include <array>
+#include <cstddef>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include "rib/prefix_key.hpp"
@@ -39,32 +42,53 @@ class PrefixTable {
   }
 
  private:
-  // One shard of a family's table.
+  // One shard of a family's table. A slot is the key's words followed by the entry, so a
+  // lookup touches one cache line; a slot is free when its last key word is 0 (keys store
+  // length + 1 there).
   class Shard {
    public:
+    Shard() = default;
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+    ~Shard();
     RouteEntry* find(const uint64_t* key, uint64_t h, int words);
     RouteEntry& get(const uint64_t* key, uint64_t h, int words);
     bool erase(const uint64_t* key, uint64_t h, int words);
     size_t size() const { return size_; }
     template <class F>
     void for_each(bgp::Afi afi, int words, F& f) {
-      for (size_t i = 0; i < ctrl_.size(); ++i)
-        if (ctrl_[i]) f(unpack(afi, &keys_[i * words]), entries_[i]);
+      for (size_t i = 0; i < slots_; ++i) {
+        if (!used(i, words)) continue;
+        uint64_t key[3];
+        read_key(i, words, key);
+        key[words - 1] -= 1;
+        f(unpack(afi, key), *entry(i, words));
+      }
     }
 
    private:
+    static size_t stride(int words) { return words * sizeof(uint64_t) + sizeof(RouteEntry); }
+    std::byte* slot(size_t i, int words) const { return mem_.get() + i * stride(words); }
+    void read_key(size_t i, int words, uint64_t* key) const;
+    bool used(size_t i, int words) const;
+    bool holds(size_t i, int words, const uint64_t* key) const;
+    RouteEntry* entry(size_t i, int words) const {
+      return std::launder(reinterpret_cast<RouteEntry*>(slot(i, words) + words * 8));
+    }
+    // Moves slot `from` (of `src`) into the free slot `to`.
+    void move_slot(std::byte* src, size_t to, int words);
     // The shard was chosen by the hash's top bits; the slot comes from the rest.
     size_t home(uint64_t h) const {
-      return static_cast<size_t>((static_cast<unsigned __int128>(h << 6) * ctrl_.size()) >> 64);
+      return static_cast<size_t>((static_cast<unsigned __int128>(h << 6) * slots_) >> 64);
     }
-    // The slot holding `key`, or the empty slot where it would go.
+    // The slot holding `key`, or the free slot where it would go.
     size_t probe(const uint64_t* key, uint64_t h, int words, bool& found) const;
     void grow(int words);
 
     size_t size_ = 0;
-    std::vector<uint8_t> ctrl_;  // 0: empty; else 0x80 | 7 bits of the hash
-    std::vector<uint64_t> keys_;
-    std::vector<RouteEntry> entries_;
+    size_t slots_ = 0;
+    int words_ = 1;  // remembered for the destructor
+    std::unique_ptr<std::byte[]> mem_;
   };
 
   // The table of one address family.
@@ -83,6 +107,7 @@ class PrefixTable {
 
    private:
     uint64_t hash(const uint64_t* key) const;
+    void key_of(const bgp::Prefix& p, uint64_t* key) const;
     Shard& shard(uint64_t h) { return shards_[h >> 58]; }
 
     bgp::Afi afi_;

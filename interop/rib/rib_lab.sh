@@ -33,6 +33,11 @@ declare -A ADDR RID BLOCK NODE_NS
 
 lab_ns sw NS_SW
 lab_bridge "$NS_SW"
+# LAB_CAPTURE=1 (with LAB_KEEP=1): every BGP packet on the segment into $LAB_DIR/bgp.pcap.
+if [ -n "${LAB_CAPTURE:-}" ]; then
+  lab_spawn tcpdump "$NS_SW" tcpdump -i br0 -U -w "$LAB_DIR/bgp.pcap" tcp port 179
+  sleep 0.5
+fi
 
 # node NAME LAST_OCTET [BLOCK]: a namespace on the bridge at $NET.LAST_OCTET.
 node() {
@@ -111,6 +116,7 @@ frr_node() {
     nb+=" neighbor ${ADDR[$p]} remote-as $AS
  neighbor ${ADDR[$p]} update-source ${ADDR[$me]}
  neighbor ${ADDR[$p]} timers connect 1
+ neighbor ${ADDR[$p]} soft-reconfiguration inbound
 "
     [ "$role" = mesh ] && mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" &&
       nb+=" neighbor ${ADDR[$p]} passive
@@ -209,8 +215,9 @@ tern_node() {
     args+=(--peer "${ADDR[$name]},as=$AS,local=${ADDR[$me]}$opts")
   done
   [ $originate = 1 ] && args+=(--originate "${BLOCK[$me]}")
+  # LAB_TERN_ARGS: extra options for every tern in the lab, e.g. --debug.
   start_speaker "${NODE_NS[$me]}" "$me" --local-as "$AS" --router-id "${RID[$me]}" \
-    --listen "${ADDR[$me]}" "${args[@]}"
+    --listen "${ADDR[$me]}" "${args[@]}" ${LAB_TERN_ARGS:-}
 }
 
 # ---------------------------------------------------------------- views
@@ -269,6 +276,14 @@ view_frr() {
         + (if .valid then "" else " invalid" end)
       end'
   done | sort
+}
+
+# FRR's Adj-RIB-In from its first neighbor (before any loop check: soft reconfiguration).
+view_frr_received() {
+  local me=${1%-in}
+  vtysh_at "$me" -c "show bgp ipv4 unicast neighbors ${ADDR[rr]} received-routes json" \
+    > "$LAB_DIR/view-$1.raw" || return 1
+  jq -r '.receivedRoutes | to_entries[] | "\(.key) nh=\(.value.nextHop)"' "$LAB_DIR/view-$1.raw" | sort
 }
 
 # GoBGP: "global rib -j", attributes by type code (3 NEXT_HOP, 9 ORIGINATOR_ID, 10 CLUSTER_LIST).
@@ -368,6 +383,13 @@ scenario_tern_rr() {
   for n in bird frr gobgp; do [ "$n" != "$named" ] && others+=("$(reflected "$n" "$CLUSTER")"); done
   expect_view 20 "$named" "its own block and the other clients' blocks, reflected by tern" \
     "$(own "$named")" "${others[@]}"
+  # The tables above would hide a client's own route sent back (each drops a route carrying
+  # its own ORIGINATOR_ID); FRR's Adj-RIB-In (soft reconfiguration) shows what tern sent.
+  if [ "$named" = frr ]; then
+    KIND[frr-in]=frr_received
+    expect_view 5 frr-in "exactly what tern sent it: the other clients' blocks, not its own" \
+      "${BLOCK[bird]} nh=${ADDR[bird]}" "${BLOCK[gobgp]} nh=${ADDR[gobgp]}"
+  fi
 }
 
 # FRR reflects for two tern speakers and a BIRD node (all FRR's clients, FRR's cluster id
