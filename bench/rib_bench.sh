@@ -24,6 +24,7 @@
 #                              (only with 2+ CPUs; 0: no pinning)
 #   RIB_BENCH_PERF=1           also `perf record` tern during its runs, print the top symbols
 #                              (RIB_BENCH_PERF_CG=fp|dwarf, RIB_BENCH_PERF_FREQ=2000)
+#   RIB_BENCH_QUIET_WAIT=S     before each run wait up to S s (60) for the machine to be idle
 #   RIB_BENCH_PCAP=1           tcpdump the DUT's BGP traffic (headers) into the lab directory
 #   RIB_POLL_TRACE=FILE        the sink's count over time (seconds since t0, routes), last run
 #   LAB_KEEP=1                 keep the lab directory (configs, logs, perf data, pcaps)
@@ -205,11 +206,37 @@ dut_version() {
 
 RESULTS=()
 
+# busy_pct SECONDS: CPU busy over all cores during SECONDS, in % of one core.
+busy_pct() {
+  local a b
+  read -r -a a < /proc/stat
+  sleep "$1"
+  read -r -a b < /proc/stat
+  local busy=0 i
+  for i in 1 2 3 6 7 8; do busy=$((busy + b[i] - a[i])); done
+  echo $((busy * 100 / $(getconf CLK_TCK) / ${1%.*}))
+}
+
+# wait_quiet: the machine is shared; before each run wait (up to RIB_BENCH_QUIET_WAIT s,
+# default 60) for a second with less than 10% of a core busy, and say how it went.
+wait_quiet() {
+  local limit=${RIB_BENCH_QUIET_WAIT:-60} t=$SECONDS pct
+  while :; do
+    pct=$(busy_pct 1)
+    [ "$pct" -lt 10 ] && { lab_log "machine quiet (${pct}% of a core busy)"; return 0; }
+    [ $((SECONDS - t)) -ge "$limit" ] && {
+      lab_log "machine still busy after ${limit}s (${pct}% of a core): measuring anyway, see foreign_s"
+      return 0
+    }
+  done
+}
+
 # run_one DUT ROUND
 run_one() {
   local dut=$1 round=$2 tag="$1-$2"
   local fs="$LAB_DIR/feeder-$tag.ctl" ss="$LAB_DIR/sink-$tag.ctl"
   local feeder_pid sink_pid dut_pid perf_pid=""
+  wait_quiet
   lab_log "---- round $round, DUT $dut (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 
   write_sink_conf "$LAB_DIR/sink-$tag.conf" "sink-$tag"

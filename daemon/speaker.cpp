@@ -324,8 +324,13 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
   if (path.peer != rib::kLocalPeer && g.members.size() == 1 && g.members[0]->id == path.peer)
     return nullptr;
   if (!g.key.filter.accepts(p)) return nullptr;
-  const auto key = std::make_pair(path.attrs.get(), path.peer);
-  if (auto it = g.cache.find(key); it != g.cache.end()) return it->second.exported;
+  const auto key = std::make_pair(path.attrs.get(), rib::PeerId{path.peer});
+  if (g.last && g.last_key == key) return g.last->exported;
+  if (auto it = g.cache.find(key); it != g.cache.end()) {
+    g.last_key = key;
+    g.last = &it->second;
+    return it->second.exported;
+  }
 
   rib::AttrRef out;
   const bgp::PathAttributes& in = path.attrs->attrs();
@@ -344,9 +349,16 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
     if (auto a = rib::export_attrs(in, origin, g.policy, me_))
       out = pool_.intern(g.key.filter.apply(std::move(*a)));
   }
-  if (g.cache.size() >= kCacheLimit) g.cache.clear();
-  g.cache.emplace(key, Group::Cached{path.attrs, out});
+  if (g.cache.size() >= kCacheLimit) forget_exports(g);
+  auto it = g.cache.emplace(key, Group::Cached{path.attrs, out}).first;
+  g.last_key = key;
+  g.last = &it->second;
   return out;
+}
+
+void Speaker::forget_exports(Group& g) {
+  g.cache.clear();
+  g.last = nullptr;
 }
 
 void Speaker::changed(Family f, const std::vector<rib::BestChange>& cs) {
@@ -435,7 +447,7 @@ void Speaker::leave_group(Peer& p, int family) {
   p.group[family] = nullptr;
   std::erase(g->members, &p);
   // A group's export treats a lone member's own paths differently: start over cleanly.
-  g->cache.clear();
+  forget_exports(*g);
   if (g->members.empty()) destroy(*g);
 }
 
@@ -482,7 +494,7 @@ void Speaker::drained(Group& g) {
       m->group[family] = other.get();
       other->members.push_back(m);
     }
-    other->cache.clear();
+    forget_exports(*other);
     g.members.clear();
     destroy(g);
     return;
@@ -510,7 +522,7 @@ void Speaker::flush(Group& g) {
           m->group[family] = lag;
           lag->members.push_back(m);
         }
-        g.cache.clear();
+        forget_exports(g);
       } else {
         return;  // no slot to split into: wait for everyone
       }

@@ -118,6 +118,9 @@ class Speaker {
       rib::AttrRef exported;
     };
     std::map<std::pair<const rib::AttrSet*, rib::PeerId>, Cached> cache;
+    // The last lookup: a table arriving in UPDATEs asks for the same set over and over.
+    std::pair<const rib::AttrSet*, rib::PeerId> last_key{nullptr, 0};
+    const Cached* last = nullptr;
   };
 
   void on_update(Peer& from, bgp::Update&& u);
@@ -132,6 +135,8 @@ class Speaker {
 
   GroupKey key_for(const Peer& p, int family) const;
   rib::AttrRef export_path(Group& g, const bgp::Prefix& p, const rib::Path& path);
+  // Forgets what paths were exported as (membership changed, or the cache is full).
+  void forget_exports(Group& g);
   // Starts sending `p` the whole table of family `f` from a queue of its own.
   void catch_up(Peer& p, int family, Finish finish);
   Group* new_group(int family, const GroupKey& key, const rib::PeerPolicy& policy);

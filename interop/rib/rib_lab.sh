@@ -59,9 +59,9 @@ mesh_passive() {
 
 # ---------------------------------------------------------------- node configurations
 
-# bird_session NAME ME PEER KIND: one "protocol bgp" as Calico's confd renders it (bgp_template
-# inlined; BIRD 2 syntax). KIND: mesh (Mesh_, passive by the string rule), node (Node_, an
-# explicit peering, both sides connect) or rr-client (this BIRD reflects for PEER).
+# bird_session ME PEER KIND: one "protocol bgp" as Calico's confd renders it (bgp_template
+# inlined; BIRD 2 syntax). KIND: mesh (Mesh_, passive by the string rule) or node (Node_, an
+# explicit peering such as a client's towards its reflector: both sides connect).
 bird_session() {
   local me=$1 peer=$2 kind=$3 pname extra=""
   pname=${ADDR[$peer]//./_}
@@ -220,6 +220,36 @@ tern_node() {
     --listen "${ADDR[$me]}" "${args[@]}" ${LAB_TERN_ARGS:-}
 }
 
+# syn_capture NAME: from now on, records the connection attempts (SYN without ACK, port 179)
+# that NAME's namespace sees, to tell who opened each session.
+syn_capture() {
+  lab_spawn "syn-$1" "${NODE_NS[$1]}" tcpdump -i any -n -U -w "$LAB_DIR/syn-$1.pcap" \
+    'tcp port 179 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn'
+  lab_wait_for 5 "tcpdump in $1" grep -q "listening on" "$LAB_DIR/syn-$1.err"
+}
+
+# syns_seen NAME FROM TO: how many connection attempts from node FROM to node TO's BGP port
+# NAME's capture holds.
+syns_seen() {
+  tcpdump -n -r "$LAB_DIR/syn-$1.pcap" 2> /dev/null |
+    grep -c " ${ADDR[$2]}\.[0-9]* > ${ADDR[$3]}\.179:" || true
+}
+
+# expect_opener CAPTURE_NODE A B: exactly one direction of the A-B pair may have tried to
+# connect, the one Calico's string rule makes active.
+expect_opener() {
+  local at=$1 a=$2 b=$3 active=$2 passive=$3
+  mesh_passive "${ADDR[$a]}" "${ADDR[$b]}" && active=$b passive=$a
+  local good bad
+  good=$(syns_seen "$at" "$active" "$passive")
+  bad=$(syns_seen "$at" "$passive" "$active")
+  [ "$good" -gt 0 ] && [ "$bad" -eq 0 ] ||
+    lab_fail "$a-$b: $active (${ADDR[$active]}) should open the session and $passive" \
+      "(${ADDR[$passive]}) only wait (Calico's string order), but $active tried $good" \
+      "times and $passive $bad times"
+  lab_log "$a-$b: opened by $active only ($good attempts), as Calico's string order says"
+}
+
 # ---------------------------------------------------------------- views
 # Each prints one sorted line per path: "PREFIX nh=.. orig=.. cl=.." or "PREFIX local".
 
@@ -278,7 +308,8 @@ view_frr() {
   done | sort
 }
 
-# FRR's Adj-RIB-In from its first neighbor (before any loop check: soft reconfiguration).
+# view_frr_received NAME-in: FRR NAME's Adj-RIB-In from tern (node rr), kept by soft
+# reconfiguration before any loop check, i.e. exactly what tern sent.
 view_frr_received() {
   local me=${1%-in}
   vtysh_at "$me" -c "show bgp ipv4 unicast neighbors ${ADDR[rr]} received-routes json" \
@@ -431,7 +462,12 @@ scenario_mesh() {
   for p in bird frr; do
     if mesh_passive "${ADDR[tern]}" "${ADDR[$p]}"; then peers+=("$p,passive"); else peers+=("$p"); fi
   done
+  syn_capture tern
+  syn_capture bird
   tern_node tern -- "${peers[@]}"
+  # tern goes first and gets past its connect delay (2 s) alone: were it to connect where it
+  # should wait, the SYN shows even though FRR, quicker, would otherwise open the session first.
+  sleep 3
   bird_node bird mesh tern frr
   frr_node frr mesh tern bird
 
@@ -441,6 +477,9 @@ scenario_mesh() {
     "$(own bird)" "$(direct tern)" "$(direct frr)"
   expect_view 10 frr "its block and the two others, next hop the originating node" \
     "$(own frr)" "$(direct tern)" "$(direct bird)"
+  expect_opener tern tern bird
+  expect_opener tern tern frr
+  expect_opener bird bird frr
 }
 
 # BIRD and FRR both originate the anycast /32; GoBGP negotiated ADD-PATH receive with tern and
