@@ -170,17 +170,34 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
                     const bgp::PathAttributes* attrs) {
   if (nlri.empty()) return;
   auto& rib = *ribs_[bgp::family_index(f)];
-  rib::AttrRef ref;
-  if (attrs && rib::check_import(*attrs, from.policy, me_) == rib::ImportVerdict::kAccept) {
+  if (!attrs) {
+    for (const auto& n : nlri)
+      if (auto c = rib.withdraw(n.prefix, from.id, n.path_id)) changed(f, *c);
+    return;
+  }
+  // A refused path is kept as received, marked with the reason, out of the decision.
+  const auto verdict = rib::check_import(*attrs, from.policy, me_);
+  rib::AttrRef accepted, refused;
+  auto refused_attrs = [&] {
+    if (!refused) refused = pool_.intern(*attrs);
+    return refused;
+  };
+  if (verdict == rib::ImportVerdict::kAccept) {
     bgp::PathAttributes a = from.import_filter.apply(*attrs);
     if (from.policy.ebgp && !a.local_pref) a.local_pref = 100;
-    ref = pool_.intern(std::move(a));
+    accepted = pool_.intern(std::move(a));
   }
   for (const auto& n : nlri) {
-    // A path that fails the checks replaces, and so withdraws, what the peer had.
-    const bool take = ref && from.import_filter.accepts(n.prefix);
-    auto c = take ? rib.announce(n.prefix, from.id, n.path_id, ref)
-                  : rib.withdraw(n.prefix, from.id, n.path_id);
+    std::optional<rib::BestChange> c;
+    if (!accepted) {
+      c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
+                       static_cast<uint8_t>(verdict));
+    } else if (!from.import_filter.accepts(n.prefix)) {
+      c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
+                       static_cast<uint8_t>(rib::ImportVerdict::kFilteredOut));
+    } else {
+      c = rib.announce(n.prefix, from.id, n.path_id, accepted);
+    }
     if (c) changed(f, *c);
   }
 }

@@ -127,10 +127,19 @@ Decision decide(std::span<const Candidate> c, const DecisionOptions& options) {
 }
 
 const char* to_string(Step s) {
-  static const char* const kNames[] = {
-      "next hop unreachable", "lower LOCAL_PREF",    "not locally originated", "longer AS_PATH",
-      "worse ORIGIN",         "higher MED",          "iBGP-learned",           "higher IGP cost",
-      "higher router id",     "longer CLUSTER_LIST", "higher peer address",    "best"};
+  static const char* const kNames[] = {"next hop unreachable",
+                                       "lower LOCAL_PREF",
+                                       "not locally originated",
+                                       "longer AS_PATH",
+                                       "worse ORIGIN",
+                                       "higher MED",
+                                       "iBGP-learned",
+                                       "higher IGP cost",
+                                       "higher router id",
+                                       "longer CLUSTER_LIST",
+                                       "higher peer address",
+                                       "rejected on import",
+                                       "best"};
   return kNames[static_cast<int>(s)];
 }
 

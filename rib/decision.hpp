@@ -40,7 +40,8 @@ enum class Step : uint8_t {
   kRouterId,
   kClusterListLength,
   kPeerAddress,
-  kBest,  // not a loss: the path won, or is part of the multipath set
+  kRejected,  // ineligible: the import checks or filter refused it (the path says why)
+  kBest,      // not a loss: the path won, or is part of the multipath set
 };
 const char* to_string(Step s);
 

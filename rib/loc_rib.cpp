@@ -16,21 +16,21 @@ void LocRib::release(const bgp::Prefix& p) {
 }
 
 void LocRib::emptied(const bgp::Prefix& p) {
-  --live_;
   emptied_.push_back(p);
 }
 
 std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
-                                           AttrRef attrs) {
+                                           AttrRef attrs, uint8_t rejected) {
   collect();
   RouteEntry& e = routes_.get(p);
-  if (e.empty()) ++live_;
   for (auto& path : e.paths()) {
     if (path.peer == peer && path.path_id == path_id) {
-      path.stale = false;                            // refreshed after a restart
-      if (path.attrs == attrs) return std::nullopt;  // an implicit withdraw of itself
+      path.stale = false;  // refreshed after a restart
+      // The same again is an implicit withdraw of itself.
+      if (path.attrs == attrs && path.rejected == rejected) return std::nullopt;
       auto before = selected(e);
       path.attrs = std::move(attrs);
+      path.rejected = rejected & 7;
       return decide_again(p, e, std::move(before));
     }
   }
@@ -41,7 +41,8 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
   while (out_id < 256 &&
          std::any_of(paths.begin(), paths.end(), [&](const Path& x) { return x.out_id == out_id; }))
     ++out_id;
-  e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff)});
+  e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff),
+                   static_cast<uint8_t>(rejected & 7)});
   return decide_again(p, e, std::move(before));
 }
 
@@ -114,16 +115,18 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
                                                PathSet before) {
   const auto paths = e.paths();
   if (paths.size() == 1) {
-    // The common case, one path: it is the route (its next hop is always usable here).
-    e.paths()[0].set_lost_at(Step::kBest);
-    e.set_multipath(1);
-  } else {
+    // The common case, one path: it is the route unless it was refused on import.
+    Path& only = e.paths()[0];
+    only.set_lost_at(only.rejected ? Step::kRejected : Step::kBest);
+    e.set_multipath(only.rejected ? 0 : 1);
+  } else if (!paths.empty()) {
     std::vector<Candidate> c;
     c.reserve(paths.size());
     for (const auto& path : paths) {
       Candidate x;
       x.attrs = &path.attrs->attrs();
       x.path_id = path.path_id;
+      x.reachable = !path.rejected;
       if (path.peer == kLocalPeer) {
         x.local = true;
         x.peer_as = local_as_;
@@ -138,7 +141,7 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
     }
     const Decision d = decide(c, options_);
     for (size_t i = 0; i < paths.size(); ++i)
-      e.paths()[i].set_lost_at(d.lost_at[i]);
+      e.paths()[i].set_lost_at(paths[i].rejected ? Step::kRejected : d.lost_at[i]);
     // The multipath set in front, best first; the others keep their order behind it.
     std::vector<int> order = d.multipath;
     for (int i = 0; i < static_cast<int>(paths.size()); ++i)
@@ -148,6 +151,8 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
   }
 
   const auto mp = e.multipath();
+  live_ += !mp.empty();
+  live_ -= !before.empty();
   if (std::equal(mp.begin(), mp.end(), before.begin(), before.end())) return std::nullopt;
   return BestChange{p, std::move(before), PathSet(mp.begin(), mp.end())};
 }

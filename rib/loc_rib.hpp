@@ -37,8 +37,9 @@ class LocRib {
 
   void set_peer(PeerId id, PeerInfo info) { peers_[id] = info; }
 
+  // `rejected`: the ImportVerdict that keeps the path out of the decision (0: none).
   std::optional<BestChange> announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
-                                     AttrRef attrs);
+                                     AttrRef attrs, uint8_t rejected = 0);
   std::optional<BestChange> withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id);
   // Removes every path of `peer` (session down without graceful restart).
   std::vector<BestChange> drop_peer(PeerId peer);
@@ -51,8 +52,9 @@ class LocRib {
   std::vector<BestChange> sweep_stale(PeerId peer);
   size_t stale_count(PeerId peer) const;
 
-  // The prefix's routes; null when it has none.
+  // The prefix's paths (usable or refused); null when it has none.
   const RouteEntry* find(const bgp::Prefix& p) const;
+  // Prefixes with a usable route.
   size_t size() const { return live_; }
   template <class F>
   void for_each(F&& f) const {
@@ -92,7 +94,7 @@ class LocRib {
   std::unordered_map<PeerId, PeerInfo> peers_;
   PrefixTable routes_;
   std::vector<bgp::Prefix> emptied_;  // entries that lost their last path since collect()
-  size_t live_ = 0;                   // entries with at least one path
+  size_t live_ = 0;                   // entries with a best path
 };
 
 }  // namespace tern::rib

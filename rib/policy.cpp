@@ -96,6 +96,8 @@ const char* to_string(ImportVerdict v) {
       return "ORIGINATOR_ID is our router id";
     case ImportVerdict::kClusterLoop:
       return "our cluster id is in CLUSTER_LIST";
+    case ImportVerdict::kFilteredOut:
+      return "refused by the import filter";
   }
   return "?";
 }

@@ -33,6 +33,7 @@ enum class ImportVerdict : uint8_t {
   kAsLoop,          // our AS in the path more often than allowed (RFC 4271 9.1.2)
   kOriginatorIsUs,  // RFC 4456 8
   kClusterLoop,     // our cluster id in CLUSTER_LIST (RFC 4456 8)
+  kFilteredOut,     // the operator's import filter
 };
 const char* to_string(ImportVerdict v);
 

@@ -18,11 +18,12 @@ inline constexpr PeerId kLocalPeer = 0;  // routes this node originates
 
 struct Path {
   Path() = default;
-  Path(PeerId peer_, uint32_t path_id_, AttrRef attrs_, uint8_t out_id_ = 0)
+  Path(PeerId peer_, uint32_t path_id_, AttrRef attrs_, uint8_t out_id_ = 0, uint8_t rejected_ = 0)
       : attrs(std::move(attrs_)),
         path_id(path_id_),
         peer(static_cast<uint16_t>(peer_)),
-        out_id(out_id_) {}
+        out_id(out_id_),
+        rejected(rejected_) {}
 
   AttrRef attrs;
   uint32_t path_id = 0;
@@ -33,12 +34,16 @@ struct Path {
   // RFC 4724: kept (and forwarded on) while its peer restarts; not part of equality, since
   // staleness alone changes nothing in the forwarding table.
   bool stale : 1 = false;
-  uint8_t lost_ : 7 = static_cast<uint8_t>(Step::kBest);
+  uint8_t lost_ : 4 = static_cast<uint8_t>(Step::kBest);
+  // Why the import checks refused the path (an ImportVerdict), 0 when it is a candidate.
+  // Refused paths are kept, with the attributes as received, so the API can show what a
+  // peer sent and why it is not used, and a changed filter can be applied again.
+  uint8_t rejected : 3 = 0;
 
   Step lost_at() const { return static_cast<Step>(lost_); }
   void set_lost_at(Step s) { lost_ = static_cast<uint8_t>(s); }
   bool operator==(const Path& o) const {
-    return peer == o.peer && path_id == o.path_id && attrs == o.attrs;
+    return peer == o.peer && path_id == o.path_id && attrs == o.attrs && rejected == o.rejected;
   }
 };
 static_assert(sizeof(Path) == 16);

@@ -286,6 +286,7 @@ void write_status(const Speaker& sp, const Config& c) {
     for (int f = 0; f < bgp::kFamilyCount; ++f) {
       sp.rib(bgp::kFamilies[f].family)
           .for_each([&](const bgp::Prefix& p, const rib::RouteEntry& e) {
+            if (!e.best()) return;  // only refused paths: not a route
             o << (first ? "" : ",") << "{\"prefix\":" << json_str(bgp::to_string(p))
               << ",\"paths\":[";
             bool first_path = true;

@@ -195,6 +195,13 @@ TEST(Speaker, ImportAndExportFiltersDecideByPrefixAndAddCommunities) {
   run_for(io, 300ms);
   EXPECT_EQ(route(*b, "192.168.0.0/24"), nullptr) << "outside the export filter";
   EXPECT_EQ(route(*b, "10.244.9.0/26"), nullptr) << "rejected by the import filter";
+  // ... but kept as received, with the reason, for the API to explain.
+  const auto* refused = b->speaker->rib(bgp::kIpv4Unicast).find(pfx("10.244.9.0/26"));
+  ASSERT_NE(refused, nullptr);
+  ASSERT_EQ(refused->paths().size(), 1u);
+  EXPECT_EQ(refused->paths()[0].lost_at(), rib::Step::kRejected);
+  EXPECT_EQ(refused->paths()[0].rejected, static_cast<uint8_t>(rib::ImportVerdict::kFilteredOut));
+  EXPECT_FALSE(refused->paths()[0].attrs->attrs().communities) << "as received";
   const auto& attrs = route(*b, "10.244.1.0/26")->best()->attrs->attrs();
   ASSERT_TRUE(attrs.communities);
   EXPECT_EQ(*attrs.communities, std::vector<uint32_t>{(64512u << 16) | 100});

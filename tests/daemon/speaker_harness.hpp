@@ -94,8 +94,10 @@ inline std::string block_of(int i) {
   return "10.244." + std::to_string(i) + ".0/26";
 }
 
+// The prefix's routes at `n` when it has a usable one, else null.
 inline const rib::RouteEntry* route(const Node& n, const std::string& prefix) {
-  return n.speaker->rib(bgp::kIpv4Unicast).find(pfx(prefix));
+  const rib::RouteEntry* e = n.speaker->rib(bgp::kIpv4Unicast).find(pfx(prefix));
+  return e && e->best() ? e : nullptr;
 }
 
 }  // namespace tern::testing

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "rib/loc_rib.hpp"
+#include "rib/policy.hpp"
 
 namespace tern::rib {
 namespace {
@@ -60,6 +61,28 @@ TEST_F(LocRibTest, WorsePathFromAnotherPeerDoesNotChangeTheBest) {
   ASSERT_EQ(e->paths().size(), 2u);
   EXPECT_EQ(e->paths()[0].lost_at(), Step::kBest);
   EXPECT_EQ(e->paths()[1].lost_at(), Step::kLocalPref) << "the API can say why it lost";
+}
+
+TEST_F(LocRibTest, ARefusedPathIsKeptWithItsReasonButNeverChosen) {
+  const auto loop = static_cast<uint8_t>(ImportVerdict::kAsLoop);
+  // Better on LOCAL_PREF, but refused on import.
+  EXPECT_FALSE(rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({}, 500)), loop));
+  EXPECT_EQ(rib_.size(), 0u) << "no usable route";
+  const RouteEntry* e = rib_.find(pfx("10.244.1.0/26"));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->best(), nullptr);
+  EXPECT_EQ(e->paths()[0].lost_at(), Step::kRejected);
+
+  auto c = rib_.announce(pfx("10.244.1.0/26"), 2, 0, pool_.intern(attrs({}, 100)));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->after.size(), 1u);
+  EXPECT_EQ(c->after[0].peer, 2u);
+  EXPECT_EQ(rib_.size(), 1u);
+  // The same path again, now accepted (say the filter changed): it wins.
+  c = rib_.announce(pfx("10.244.1.0/26"), 1, 0, pool_.intern(attrs({}, 500)));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->after[0].peer, 1u);
+  EXPECT_EQ(rib_.size(), 1u);
 }
 
 TEST_F(LocRibTest, EqualPathsFormTheMultipathSet) {
@@ -151,7 +174,7 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
       pool_.intern(attrs({1, 2, 3})),
   };
   using Key = std::tuple<size_t, PeerId, uint32_t>;
-  std::map<Key, AttrRef> model;
+  std::map<Key, std::pair<AttrRef, uint8_t>> model;  // path -> attributes, import verdict
   std::map<size_t, PathSet> reported;
   std::mt19937 rng(7606);
   auto key_of = [](const Path& p) { return std::tuple(p.peer, p.path_id, p.attrs.get()); };
@@ -171,8 +194,9 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
       model.erase({pi, peer, path_id});
     } else {
       AttrRef a = sets[rng() % sets.size()];
-      change = rib_.announce(prefixes[pi], peer, path_id, a);
-      model[{pi, peer, path_id}] = a;
+      const uint8_t verdict = rng() % 10 == 0 ? 1 : 0;  // some are refused on import
+      change = rib_.announce(prefixes[pi], peer, path_id, a, verdict);
+      model[{pi, peer, path_id}] = {a, verdict};
     }
     if (change) reported[pi] = change->after;
 
@@ -183,7 +207,8 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
         fresh.set_peer(p, PeerInfo{p > 3, p > 3 ? 65000 + p : 64512, 0x0a000000 + p,
                                    bgp::IpAddr::v4(0x0a000000 + p)});
       for (const auto& [k, a] : model)
-        if (std::get<0>(k) == i) fresh.announce(prefixes[i], std::get<1>(k), std::get<2>(k), a);
+        if (std::get<0>(k) == i)
+          fresh.announce(prefixes[i], std::get<1>(k), std::get<2>(k), a.first, a.second);
       const RouteEntry* want = fresh.find(prefixes[i]);
       const RouteEntry* got = rib_.find(prefixes[i]);
       ASSERT_EQ(want == nullptr, got == nullptr) << "step " << step;
