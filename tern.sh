@@ -24,6 +24,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libspdlog-dev
   iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
+  libnl-3-dev libnl-route-3-dev           # the FIB writer
+  iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
 )
 
 deps() {
@@ -56,7 +58,7 @@ build_asan() {
   log "building unit tests with ASan+UBSan"
   configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
   cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests tern_rib_tests \
-    tern_speaker_tests
+    tern_speaker_tests tern_fib_tests
 }
 
 build_fuzz() {

@@ -76,13 +76,15 @@ TEST(RouteQueue, ProducerAndConsumerOnTwoThreads) {
   std::atomic<bool> done{false};
   std::thread consumer([&] {
     while (!done) {
-      for (auto& [p, s] : q.take().routes) seen.insert_or_assign(p, *s);
+      for (auto& [p, s] : q.take().routes)
+        seen.insert_or_assign(p, *s);
     }
   });
   producer.join();
   done = true;
   consumer.join();
-  for (auto& [p, s] : q.take().routes) seen.insert_or_assign(p, *s);
+  for (auto& [p, s] : q.take().routes)
+    seen.insert_or_assign(p, *s);
   EXPECT_EQ(seen.size(), 100u);
   for (auto& [p, r] : seen)
     EXPECT_EQ(r.next_hops.at(0), IpAddr::v4(99));
