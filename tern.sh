@@ -5,7 +5,7 @@
 #   ./tern.sh demo            install, build, run the main job
 #   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
-#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire)
+#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, fib [ROUTES]; fib needs root)
 #   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
 #                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
@@ -152,7 +152,8 @@ cmd_bench() {
   build_main
   case "${1:-wire}" in
     wire) ./build/bench/wire_codec_bench ;;
-    *) echo "unknown benchmark: $1 (known: wire)" >&2; return 2 ;;
+    fib) bash bench/fib_bench.sh build "${2:-1000000}" ;;
+    *) echo "unknown benchmark: $1 (known: wire, fib)" >&2; return 2 ;;
   esac
 }
 

@@ -15,6 +15,7 @@
 //   reconcile
 //   wait                              wait until written; prints "ready ..." with the status
 //   status                            prints the status and every reported problem
+//   mark                              restart the clock the next "ready" line reports
 //   sleep MS
 //
 // Exits at end of input, or with --hold keeps running until SIGTERM/SIGINT. Routes stay in
@@ -249,6 +250,8 @@ int main(int argc, char** argv) {
         std::printf("problem %s %s attempts=%d %s\n", tern::bgp::to_string(p.prefix).c_str(),
                     p.state.c_str(), p.attempts, p.reason.c_str());
       std::fflush(stdout);
+    } else if (cmd == "mark") {
+      mark = Clock::now();
     } else if (cmd == "sleep") {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoll(a1)));
     } else if (cmd == "exit") {
