@@ -5,7 +5,11 @@
 #   ./tern.sh demo            install, build, run the main job
 #   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
+<<<<<<< HEAD
 #   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib)
+=======
+#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, fib [ROUTES]; fib needs root)
+>>>>>>> fib
 #   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
 #                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
@@ -24,6 +28,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libspdlog-dev
   iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
+  libnl-3-dev libnl-route-3-dev           # the FIB writer
+  iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
 )
 
 deps() {
@@ -56,7 +62,7 @@ build_asan() {
   log "building unit tests with ASan+UBSan"
   configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
   cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests tern_rib_tests \
-    tern_speaker_tests
+    tern_speaker_tests tern_fib_tests
 }
 
 build_fuzz() {
@@ -150,8 +156,13 @@ cmd_bench() {
   build_main
   case "${1:-wire}" in
     wire) ./build/bench/wire_codec_bench ;;
+<<<<<<< HEAD
     rib) bash bench/rib_bench.sh ;;
     *) echo "unknown benchmark: $1 (known: wire rib)" >&2; return 2 ;;
+=======
+    fib) bash bench/fib_bench.sh build "${2:-1000000}" ;;
+    *) echo "unknown benchmark: $1 (known: wire, fib)" >&2; return 2 ;;
+>>>>>>> fib
   esac
 }
 

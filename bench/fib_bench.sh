@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# FIB benchmark (./tern.sh bench fib): in an empty namespace, install N routes (default
+# 1,000,000 /24s) via 10.0.0.2 dev tunl0 onlink, then replace all of them with the other shape
+# (via 10.0.0.2 dev eth0). Same routes, same run, each contender in a fresh namespace:
+#   tern   tern-fib (pool Always, then CrossSubnet: the writer decides the new shape)
+#   bird   BIRD 2 static routes exported by its kernel protocol (then `birdc configure`
+#          with the other shape), timed until the kernel holds them all
+#   floor  fib_floor: the same replace requests in 128 KB batches without acks
+# Usage: fib_bench.sh BUILD_DIR [ROUTES]
+BUILD=$1
+N=${2:-${FIB_BENCH_ROUTES:-1000000}}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/../interop/lib/lab.sh"
+source "$HERE/../interop/fib/fib_lab.sh"
+FIB_BIN=$BUILD/tools/tern-fib
+FLOOR=$BUILD/bench/fib_floor
+fib_lab_init fib-bench
+
+bench_ns() {
+  lab_ns "$1" "$2"
+  local ns=${!2}
+  ip -n "$ns" link add eth0 type veth peer name eth0peer
+  ip -n "$ns" link add tunl0 type veth peer name tunl0peer
+  for d in eth0 eth0peer tunl0 tunl0peer; do ip -n "$ns" link set "$d" up; done
+  ip -n "$ns" addr add 10.0.0.1/24 dev eth0
+}
+count() { ip netns exec "$1" "$FLOOR" count 12 "$2"; }
+now() { date +%s.%N; }
+rate() { python3 -c "print(f'{$N / ($2 - $1):.0f}')"; }
+
+declare -A RATE
+
+# --- floor
+bench_ns floor NS
+out1=$(ip netns exec "$NS" "$FLOOR" write "$N" 16.0.0.0/24 10.0.0.2 tunl0 onlink)
+out2=$(ip netns exec "$NS" "$FLOOR" write "$N" 16.0.0.0/24 10.0.0.2 eth0)
+[ "$(count "$NS" eth0)" -eq "$N" ] || lab_fail "floor: replace incomplete"
+RATE[floor_install]=$(echo "$out1" | sed -E 's/.*rate=([0-9]+).*/\1/')
+RATE[floor_replace]=$(echo "$out2" | sed -E 's/.*rate=([0-9]+).*/\1/')
+lab_log "floor: install $out1; replace $out2"
+ip netns del "$NS"
+
+# --- tern
+bench_ns tern NS_NODE
+fib_start tern
+fib_cmd mark "node 10.0.0.1/24" "pool 16.0.0.0/4 Always" "gen $N 16.0.0.0/24 10.0.0.2"
+fib_wait 600
+t1=$(echo "$FIB_LAST" | sed -E 's/.*ms=([0-9.]+).*/\1/')
+fib_cmd mark "pool 16.0.0.0/4 CrossSubnet"
+fib_wait 600
+t2=$(echo "$FIB_LAST" | sed -E 's/.*ms=([0-9.]+).*/\1/')
+[ "$(count "$NS_NODE" eth0)" -eq "$N" ] || lab_fail "tern: replace incomplete"
+echo "$FIB_LAST" | grep -q "errors=0 " || lab_fail "tern: write errors: $FIB_LAST"
+RATE[tern_install]=$(python3 -c "print(f'{$N / ($t1 / 1000):.0f}')")
+RATE[tern_replace]=$(python3 -c "print(f'{$N / ($t2 / 1000):.0f}')")
+lab_log "tern: install ${t1} ms, replace ${t2} ms ($FIB_LAST)"
+fib_stop
+ip netns del "$NS_NODE"
+
+# --- BIRD 2
+bench_ns bird NS_B
+bird_conf() {
+  {
+    echo "router id 10.0.0.1;"
+    echo 'protocol device { scan time 600; }'
+    echo 'protocol kernel { ipv4 { export all; import none; }; learn off; scan time 600; }'
+    echo 'protocol static bulk { ipv4;'
+    python3 -c "
+import sys
+dev, onlink = sys.argv[1], sys.argv[2]
+w = sys.stdout.write
+for i in range($N):
+    v = (16 << 24) + (i << 8)
+    w(f'route {v >> 24}.{(v >> 16) & 255}.{(v >> 8) & 255}.0/24 via 10.0.0.2%{dev}{onlink};\n')
+" "$1" "$2"
+    echo '}'
+  } > "$LAB_DIR/bird.conf"
+}
+bird_conf tunl0 " onlink"
+BSOCK="$LAB_DIR/bird.ctl"
+full() { [ "$(count "$NS_B" "$1")" -ge "$N" ]; }
+wait_full() {
+  local end=$((SECONDS + 600))
+  while [ $SECONDS -lt $end ]; do
+    full "$1" && return 0
+    sleep 0.2
+  done
+  lab_fail "bird: the kernel never got $N routes via $1"
+}
+t0=$(now)
+lab_spawn bird "$NS_B" bird -f -c "$LAB_DIR/bird.conf" -s "$BSOCK" -P "$LAB_DIR/bird.pid"
+wait_full tunl0
+t1=$(now)
+bird_conf eth0 ""
+t2=$(now)
+ip netns exec "$NS_B" birdc -s "$BSOCK" configure > /dev/null
+wait_full eth0
+t3=$(now)
+RATE[bird_install]=$(rate "$t0" "$t1")
+RATE[bird_replace]=$(rate "$t2" "$t3")
+lab_log "bird: install $(python3 -c "print(f'{$t1 - $t0:.2f}')") s, replace $(python3 -c "print(f'{$t3 - $t2:.2f}')") s (config parse included)"
+
+echo
+printf '%-8s %14s %14s\n' "" "install/s" "replace/s"
+for w in floor tern bird; do
+  printf '%-8s %14s %14s\n' "$w" "${RATE[${w}_install]}" "${RATE[${w}_replace]}"
+done
+python3 - "${RATE[floor_install]}" "${RATE[floor_replace]}" "${RATE[tern_install]}" "${RATE[tern_replace]}" "${RATE[bird_install]}" "${RATE[bird_replace]}" <<'PY'
+import sys
+fi, fr, ti, tr, bi, br = map(float, sys.argv[1:])
+print(f"floor/tern: install {fi/ti:.2f}x, replace {fr/tr:.2f}x   (target <= 1.10x)")
+print(f"tern/bird:  install {ti/bi:.2f}x, replace {tr/br:.2f}x   (target >= 1.20x)")
+PY

@@ -1,0 +1,43 @@
+#pragma once
+// The encapsulation decision: which kernel route shape a wanted route gets, and why. Pure, so
+// every row of Calico's route-shape table (calico-bgp.md 5.3) is a unit test.
+
+#include <string>
+#include <vector>
+
+#include "fib/types.hpp"
+
+namespace tern::fib {
+
+enum class ShapeKind {
+  kNone,       // not ours to install (VXLAN pool, agent-owned tunnel routes, no usable hop)
+  kBlackhole,  // one of our own blocks
+  kUnicast,    // one hop or a multipath route
+};
+
+enum class HopVia {
+  kTunnel,  // via the BGP next hop itself, out of the tunnel device, onlink
+  kDirect,  // via the next hop, resolved recursively through the kernel's routes
+};
+
+struct ShapeHop {
+  IpAddr gateway;  // the BGP next hop
+  HopVia via = HopVia::kDirect;
+  std::string device;  // the tunnel device for kTunnel; empty: the kernel's route decides
+  bool onlink = false;
+  bool operator==(const ShapeHop&) const = default;
+};
+
+struct RouteShape {
+  ShapeKind kind = ShapeKind::kNone;
+  std::vector<ShapeHop> hops;  // one per usable next hop, in the RIB's order
+  std::string reason;          // for the API and logs: which rule decided
+  bool operator==(const RouteShape&) const = default;
+};
+
+RouteShape decide_shape(const WantedRoute& route, const EncapConfig& config);
+
+// `ip route`-like text of a shape, for logs and the tool.
+std::string to_string(const RouteShape& shape, const Prefix& prefix);
+
+}  // namespace tern::fib

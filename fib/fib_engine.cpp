@@ -1,0 +1,393 @@
+#include "fib/fib_engine.hpp"
+
+#include <linux/rtnetlink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace tern::fib {
+namespace {
+
+constexpr int kMonitorBuffer = 32 << 20;  // a burst of our own echoes while a batch lands
+constexpr int kRequestBuffer = 8 << 20;   // error answers of a whole batch
+
+bool has_direct_hop(const RouteShape& s) {
+  return std::any_of(s.hops.begin(), s.hops.end(),
+                     [](const ShapeHop& h) { return h.via == HopVia::kDirect; });
+}
+
+}  // namespace
+
+std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* error) {
+  auto req = nl::Socket::open({}, kRequestBuffer, error);
+  if (!req) return nullptr;
+  // Subscribed before the first dump, so nothing that happens in between is missed.
+  auto mon = nl::Socket::open({RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+                               RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE},
+                              kMonitorBuffer, error);
+  if (!mon) return nullptr;
+  auto engine = std::make_unique<FibEngine>(std::move(options), std::move(req), std::move(mon));
+  if (int err = engine->host_.load_links(); err != 0) {
+    *error = std::string("link dump: ") + std::strerror(err);
+    return nullptr;
+  }
+  if (int err = engine->load_kernel_routes(); err != 0) {
+    *error = std::string("route dump: ") + std::strerror(err);
+    return nullptr;
+  }
+  // Whatever a previous run left is kept until the RIB has had its chance to want it again.
+  for (const auto& [p, r] : engine->installed_)
+    engine->stale_.insert(p);
+  engine->stale_deadline_ = Clock::now() + engine->opts_.stale_deferral;
+  if (!engine->installed_.empty())
+    spdlog::info("fib: adopted {} routes of protocol {} from a previous run as stale",
+                 engine->installed_.size(), engine->opts_.protocol);
+  engine->publish();
+  return engine;
+}
+
+FibEngine::FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
+                     std::unique_ptr<nl::Socket> monitor)
+    : opts_(std::move(options)),
+      req_(std::move(requests)),
+      monitor_(std::move(monitor)),
+      host_(*req_, opts_.protocol) {}
+
+nl::RouteTag FibEngine::tag_for(bgp::Afi, std::optional<uint32_t> metric) const {
+  return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
+}
+
+int FibEngine::load_kernel_routes() {
+  installed_.clear();
+  conflicts_.clear();
+  odd_metric_.clear();
+  for (uint8_t family : {uint8_t{AF_INET}, uint8_t{AF_INET6}}) {
+    const uint32_t seq = req_->next_seq();
+    const int err =
+        req_->dump(nl::dump_request(seq, family, opts_.table), seq, [&](const nlmsghdr* h) {
+          auto p = nl::parse_route(h);
+          if (!p || p->cloned || p->table != opts_.table) return;
+          const Prefix& dst = p->route.dst;
+          if (p->protocol != opts_.protocol) {
+            if (p->metric == our_metric(dst.afi)) conflicts_[dst] = p->protocol;
+            return;
+          }
+          if (p->metric != our_metric(dst.afi)) {
+            odd_metric_.emplace_back(dst, p->metric);
+            return;
+          }
+          installed_[dst] = std::move(p->route);
+        });
+    if (err != 0) return err;
+  }
+  return 0;
+}
+
+int FibEngine::timeout_ms() const {
+  auto next = Clock::time_point::max();
+  if (!swept_) next = stale_deadline_;
+  for (const auto& [p, f] : failed_)
+    next = std::min(next, f.next);
+  if (next == Clock::time_point::max()) return -1;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count() + 1;
+  return static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000));
+}
+
+void FibEngine::apply(QueuedWork& work) {
+  if (work.config && *work.config != config_) {
+    config_ = std::move(*work.config);
+    all_dirty_ = true;
+  }
+  for (auto& [prefix, state] : work.routes) {
+    if (state) {
+      wanted_.insert_or_assign(prefix, std::move(*state));
+      stale_.erase(prefix);  // claimed: current from now on
+    } else {
+      wanted_.erase(prefix);
+    }
+    dirty_.insert(prefix);
+  }
+  if (work.initial_sync_done && !sync_done_) {
+    sync_done_ = true;
+    spdlog::debug("fib: initial exchange complete");
+  }
+  if (work.reconcile) reconcile_ = true;
+}
+
+void FibEngine::on_monitor_message(const nlmsghdr* h) {
+  switch (h->nlmsg_type) {
+    case RTM_NEWLINK:
+    case RTM_DELLINK:
+      if (host_.apply_link(h)) links_changed_ = true;
+      return;
+    case RTM_NEWADDR:
+    case RTM_DELADDR:
+      reachability_changed_ = true;
+      return;
+    case RTM_NEWROUTE:
+    case RTM_DELROUTE:
+      break;
+    default:
+      return;
+  }
+  auto p = nl::parse_route(h);
+  if (!p || p->cloned) return;
+  const Prefix& dst = p->route.dst;
+  if (p->protocol == opts_.protocol && p->table == opts_.table) {
+    // Our own writes echo back here. A delete of a route we still think installed was done by
+    // someone else (an admin, or the kernel dropping it with its device): write it again.
+    if (p->deleted && p->metric == our_metric(dst.afi)) {
+      auto it = installed_.find(dst);
+      if (it != installed_.end() && it->second == p->route) {
+        installed_.erase(it);
+        dirty_.insert(dst);
+      }
+    }
+    return;
+  }
+  if (p->table == opts_.table && p->metric == our_metric(dst.afi)) {
+    if (p->deleted) {
+      conflicts_.erase(dst);
+    } else {
+      conflicts_[dst] = p->protocol;
+    }
+    dirty_.insert(dst);
+  }
+  // Another program's route changed: a next hop we resolved may now be reached differently.
+  reachability_changed_ = true;
+}
+
+void FibEngine::read_monitor() {
+  const int err = monitor_->drain([this](const nlmsghdr* h) { on_monitor_message(h); });
+  if (err == ENOBUFS) {
+    // Notifications were lost: rebuild everything they could have told us.
+    spdlog::warn("fib: netlink notifications overflowed; reloading links and routes");
+    host_.load_links();
+    links_changed_ = true;
+    reconcile_ = true;
+  } else if (err != 0) {
+    last_error_ = std::string("monitor: ") + std::strerror(err);
+  }
+}
+
+void FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
+  parked_.erase(p);
+  none_.erase(p);
+  direct_.erase(p);
+  std::optional<KernelRoute> target;
+  auto w = wanted_.find(p);
+  if (w != wanted_.end()) {
+    const RouteShape shape = decide_shape(w->second, config_);
+    if (has_direct_hop(shape)) direct_.insert(p);
+    if (shape.kind == ShapeKind::kNone) {
+      none_.insert(p);
+    } else if (auto c = conflicts_.find(p); c != conflicts_.end()) {
+      // REPLACE would overwrite whichever route holds the key first, which may be theirs.
+      parked_[p] = "a route of protocol " + std::to_string(c->second) +
+                   " holds this prefix at metric " + std::to_string(our_metric(p.afi)) +
+                   " in table " + std::to_string(opts_.table);
+      failed_.erase(p);
+      return;  // ours, if any, stays as it is
+    } else {
+      Realized r = realize(p, shape, host_);
+      if (!r.parked.empty()) {
+        parked_[p] = std::move(r.parked);
+      } else {
+        target = std::move(r.route);
+      }
+    }
+  } else if (stale_.count(p)) {
+    return;  // adopted from the previous run: kept until the sweep
+  }
+  auto inst = installed_.find(p);
+  if (target) {
+    if (inst != installed_.end() && inst->second == *target) {
+      failed_.erase(p);
+      return;
+    }
+    ops.push_back(Op{p, std::move(target), opts_.metric});
+  } else if (inst != installed_.end()) {
+    ops.push_back(Op{p, std::nullopt, opts_.metric});
+  } else {
+    failed_.erase(p);
+  }
+}
+
+void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
+  buf_.clear();
+  const uint32_t first_seq = req_->next_seq();
+  uint32_t seq = first_seq;
+  size_t last_at = 0;
+  for (size_t i = begin; i < end; ++i, seq = req_->next_seq()) {
+    last_at = buf_.size();
+    const Op& op = ops[i];
+    if (op.route) {
+      nl::append_replace(buf_, seq, false, *op.route, tag_for(op.prefix.afi));
+    } else {
+      nl::append_delete(buf_, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
+    }
+  }
+  // Only the last request asks for an ack: the kernel answers failures anyway, so one ack
+  // tells that the whole batch was handled.
+  auto* last = reinterpret_cast<nlmsghdr*>(buf_.data() + last_at);
+  last->nlmsg_flags |= NLM_F_ACK;
+  const uint32_t last_seq = last->nlmsg_seq;
+
+  std::vector<nl::RequestError> errors;
+  const int err = req_->send_batch(buf_, last_seq, errors);
+  ++batches_;
+  if (err != 0) {
+    // The fate of each request is unknown: the dump will tell.
+    last_error_ = std::string("netlink batch: ") + std::strerror(err);
+    spdlog::warn("fib: {}; reconciling", last_error_);
+    reconcile_ = true;
+    return;
+  }
+  std::unordered_map<uint32_t, const nl::RequestError*> by_seq;
+  for (const auto& e : errors)
+    by_seq.emplace(e.seq, &e);
+  const auto now = Clock::now();
+  for (size_t i = begin; i < end; ++i) {
+    Op& op = ops[i];
+    auto e = by_seq.find(first_seq + static_cast<uint32_t>(i - begin));
+    const bool gone = e != by_seq.end() && !op.route && e->second->error == ESRCH;
+    if (e == by_seq.end() || gone) {
+      if (op.route) {
+        installed_.insert_or_assign(op.prefix, std::move(*op.route));
+        ++written_;
+      } else {
+        if (op.metric == opts_.metric) installed_.erase(op.prefix);
+        ++deleted_;
+      }
+      failed_.erase(op.prefix);
+      continue;
+    }
+    ++errors_;
+    Failure& f = failed_[op.prefix];
+    ++f.attempts;
+    const auto delay = std::min<std::chrono::milliseconds>(
+        opts_.retry_max, opts_.retry_first * (1 << std::min(f.attempts - 1, 16)));
+    f.next = now + delay;
+    f.reason = (op.route ? "replace: " : "delete: ") + e->second->reason;
+    last_error_ = bgp::to_string(op.prefix) + ": " + f.reason;
+    if (f.attempts == 1) spdlog::warn("fib: {}", last_error_);
+  }
+}
+
+void FibEngine::write(std::vector<Op>& ops) {
+  // Requests are about 60-100 bytes; the chunk closes when the next one could overflow.
+  constexpr size_t kMaxRequest = 512;
+  size_t begin = 0;
+  size_t bytes = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    bytes += ops[i].route ? 64 + 32 * ops[i].route->hops.size() : 48;
+    if (bytes + kMaxRequest >= opts_.batch_bytes || i + 1 == ops.size()) {
+      write_chunk(ops, begin, i + 1);
+      begin = i + 1;
+      bytes = 0;
+      // Our own echoes pile up in the monitor socket; keep it from overflowing.
+      read_monitor();
+    }
+  }
+}
+
+void FibEngine::round() {
+  if (links_changed_) {
+    // A device that went away or down took its routes with it, without notifications.
+    host_.forget_resolutions();
+    reconcile_ = true;
+    links_changed_ = false;
+    reachability_changed_ = false;
+  }
+  if (reachability_changed_) {
+    host_.forget_resolutions();
+    dirty_.insert(direct_.begin(), direct_.end());
+    reachability_changed_ = false;
+  }
+  if (reconcile_) {
+    reconcile_ = false;
+    if (int err = load_kernel_routes(); err != 0) {
+      last_error_ = std::string("route dump: ") + std::strerror(err);
+    } else if (!swept_) {
+      for (const auto& [p, r] : installed_)
+        if (!wanted_.count(p)) stale_.insert(p);
+    }
+    all_dirty_ = true;
+  }
+  std::vector<Op> ops;
+  if (!swept_ && (sync_done_ || Clock::now() >= stale_deadline_)) {
+    swept_ = true;
+    spdlog::info("fib: sweeping {} stale routes ({})", stale_.size(),
+                 sync_done_ ? "initial exchange complete" : "deferral timer expired");
+    for (const auto& p : stale_)
+      dirty_.insert(p);
+    stale_.clear();
+  }
+  if (swept_) {
+    for (const auto& [p, metric] : odd_metric_)
+      ops.push_back(Op{p, std::nullopt, metric});
+    odd_metric_.clear();
+  }
+  const auto now = Clock::now();
+  for (const auto& [p, f] : failed_)
+    if (f.next <= now) dirty_.insert(p);
+
+  if (all_dirty_) {
+    all_dirty_ = false;
+    for (const auto& [p, w] : wanted_)
+      evaluate(p, ops);
+    std::vector<Prefix> leftovers;
+    for (const auto& [p, r] : installed_)
+      if (!wanted_.count(p)) leftovers.push_back(p);
+    for (const auto& p : leftovers)
+      evaluate(p, ops);
+    dirty_.clear();
+  } else {
+    for (const auto& p : dirty_)
+      evaluate(p, ops);
+    dirty_.clear();
+  }
+  if (!ops.empty()) write(ops);
+  publish();
+}
+
+void FibEngine::publish() {
+  auto s = std::make_shared<FibStatus>();
+  s->wanted = wanted_.size();
+  s->installed = installed_.size();
+  s->not_ours = none_.size();
+  s->parked = parked_.size();
+  s->failed = failed_.size();
+  s->stale = stale_.size();
+  s->initial_sync_done = sync_done_;
+  s->swept = swept_;
+  s->routes_written = written_;
+  s->routes_deleted = deleted_;
+  s->write_errors = errors_;
+  s->batches = batches_;
+  s->last_error = last_error_;
+  for (const auto& [p, why] : parked_) {
+    if (s->problems.size() >= opts_.max_problems_reported) break;
+    s->problems.push_back({p, "parked", why, 0});
+  }
+  for (const auto& [p, f] : failed_) {
+    if (s->problems.size() >= opts_.max_problems_reported) break;
+    s->problems.push_back({p, "failed", f.reason, f.attempts});
+  }
+  {
+    std::lock_guard lock(status_mu_);
+    status_ = s;
+  }
+  if (opts_.on_status) opts_.on_status(s);
+}
+
+std::shared_ptr<const FibStatus> FibEngine::status() const {
+  std::lock_guard lock(status_mu_);
+  return status_;
+}
+
+}  // namespace tern::fib

@@ -1,0 +1,95 @@
+#pragma once
+// The writer's state and its one round of work, owned by the FIB thread. Per prefix it keeps
+// what is wanted, what the kernel holds of ours, and why anything wanted is not installed
+// (parked, refused by the kernel, or blocked by another program's route at the same key).
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "fib/kernel_route.hpp"
+#include "fib/netlink/host.hpp"
+#include "fib/netlink/route_msg.hpp"
+#include "fib/netlink/socket.hpp"
+#include "fib/route_queue.hpp"
+#include "fib/writer.hpp"
+
+namespace tern::fib {
+
+class FibEngine {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  static std::unique_ptr<FibEngine> open(WriterOptions options, std::string* error);
+  FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
+            std::unique_ptr<nl::Socket> monitor);
+
+  int monitor_fd() const { return monitor_->fd(); }
+  // How long the thread may sleep before a retry or the stale deadline is due.
+  int timeout_ms() const;
+
+  void apply(QueuedWork& work);
+  void read_monitor();
+  // Reconcile, sweep, retries, then write everything dirty. Publishes status.
+  void round();
+  std::shared_ptr<const FibStatus> status() const;
+
+ private:
+  struct Op {
+    Prefix prefix;
+    std::optional<KernelRoute> route;  // nullopt: delete
+    uint32_t metric = 0;               // for deletes of routes left at another metric
+  };
+  struct Failure {
+    int attempts = 0;
+    Clock::time_point next;
+    std::string reason;
+  };
+
+  int load_kernel_routes();
+  void on_monitor_message(const nlmsghdr* h);
+  void evaluate(const Prefix& p, std::vector<Op>& ops);
+  void write(std::vector<Op>& ops);
+  void write_chunk(std::vector<Op>& ops, size_t begin, size_t end);
+  void publish();
+  nl::RouteTag tag_for(bgp::Afi afi, std::optional<uint32_t> metric = std::nullopt) const;
+  uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
+
+  WriterOptions opts_;
+  std::unique_ptr<nl::Socket> req_;
+  std::unique_ptr<nl::Socket> monitor_;
+  nl::NetlinkHost host_;
+  EncapConfig config_;
+
+  std::unordered_map<Prefix, WantedRoute, PrefixHash> wanted_;
+  std::unordered_map<Prefix, KernelRoute, PrefixHash> installed_;
+  std::unordered_set<Prefix, PrefixHash> stale_;
+  std::vector<std::pair<Prefix, uint32_t>> odd_metric_;  // ours, at a metric we no longer use
+  std::unordered_map<Prefix, std::string, PrefixHash> parked_;
+  std::unordered_map<Prefix, uint8_t, PrefixHash> conflicts_;  // prefix -> foreign protocol
+  std::unordered_map<Prefix, Failure, PrefixHash> failed_;
+  std::unordered_set<Prefix, PrefixHash> none_;    // wanted, but shape none
+  std::unordered_set<Prefix, PrefixHash> direct_;  // wanted with a hop resolved via the kernel
+  std::unordered_set<Prefix, PrefixHash> dirty_;
+  bool all_dirty_ = false;
+  bool reconcile_ = false;
+  bool links_changed_ = false;
+  bool reachability_changed_ = false;
+  bool sync_done_ = false;
+  bool swept_ = false;
+  Clock::time_point stale_deadline_;
+
+  uint64_t written_ = 0, deleted_ = 0, errors_ = 0, batches_ = 0;
+  std::string last_error_;
+  std::vector<uint8_t> buf_;
+
+  mutable std::mutex status_mu_;
+  std::shared_ptr<const FibStatus> status_ = std::make_shared<FibStatus>();
+};
+
+}  // namespace tern::fib

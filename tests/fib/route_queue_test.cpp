@@ -1,0 +1,94 @@
+// The hand-over queue keeps one state per prefix, the latest, and wakes the consumer once.
+
+#include "fib/route_queue.hpp"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <atomic>
+#include <thread>
+
+namespace tern::fib {
+namespace {
+
+Prefix pfx(const char* s) {
+  return *Prefix::parse(s);
+}
+IpAddr ip(const char* s) {
+  return *IpAddr::parse(s);
+}
+
+bool readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 1;
+}
+
+TEST(RouteQueue, OnlyTheLatestStateOfAPrefixIsTaken) {
+  RouteQueue q;
+  EXPECT_FALSE(readable(q.wake_fd()));
+  for (int i = 0; i < 1000; ++i) {
+    q.update(WantedRoute{pfx("192.168.1.0/26"), {IpAddr::v4(0x0a000000u + i)}, false});
+  }
+  q.update(WantedRoute{pfx("192.168.2.0/26"), {ip("10.0.0.1")}, false});
+  q.withdraw(pfx("192.168.2.0/26"));
+  EXPECT_TRUE(readable(q.wake_fd()));
+  QueuedWork w = q.take();
+  EXPECT_FALSE(readable(q.wake_fd()));
+  ASSERT_EQ(w.routes.size(), 2u);
+  EXPECT_EQ(w.routes[0].first, pfx("192.168.1.0/26"));
+  ASSERT_TRUE(w.routes[0].second);
+  EXPECT_EQ(w.routes[0].second->next_hops.at(0), IpAddr::v4(0x0a000000u + 999));
+  EXPECT_EQ(w.routes[1].first, pfx("192.168.2.0/26"));
+  EXPECT_FALSE(w.routes[1].second);
+  EXPECT_EQ(q.coalesced(), 1000u);
+  EXPECT_TRUE(q.take().empty());
+}
+
+TEST(RouteQueue, ConfigIsLatestWinsAndCommandsAreFlags) {
+  RouteQueue q;
+  EncapConfig a, b;
+  b.tunnel_device = "ipip9";
+  q.set_config(a);
+  q.set_config(b);
+  q.initial_sync_done();
+  q.reconcile();
+  auto f = q.flush();
+  QueuedWork w = q.take();
+  ASSERT_TRUE(w.config);
+  EXPECT_EQ(w.config->tunnel_device, "ipip9");
+  EXPECT_TRUE(w.initial_sync_done);
+  EXPECT_TRUE(w.reconcile);
+  ASSERT_EQ(w.flushes.size(), 1u);
+  w.flushes[0].set_value();
+  EXPECT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+}
+
+TEST(RouteQueue, ProducerAndConsumerOnTwoThreads) {
+  RouteQueue q;
+  std::thread producer([&] {
+    for (int round = 0; round < 100; ++round)
+      for (int i = 0; i < 100; ++i)
+        q.update(WantedRoute{Prefix{{10, 0, static_cast<uint8_t>(i), 0}, 24, bgp::Afi::kIpv4},
+                             {IpAddr::v4(static_cast<uint32_t>(round))},
+                             false});
+  });
+  std::unordered_map<Prefix, WantedRoute, PrefixHash> seen;
+  std::atomic<bool> done{false};
+  std::thread consumer([&] {
+    while (!done) {
+      for (auto& [p, s] : q.take().routes)
+        seen.insert_or_assign(p, *s);
+    }
+  });
+  producer.join();
+  done = true;
+  consumer.join();
+  for (auto& [p, s] : q.take().routes)
+    seen.insert_or_assign(p, *s);
+  EXPECT_EQ(seen.size(), 100u);
+  for (auto& [p, r] : seen)
+    EXPECT_EQ(r.next_hops.at(0), IpAddr::v4(99));
+}
+
+}  // namespace
+}  // namespace tern::fib
