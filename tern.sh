@@ -5,11 +5,8 @@
 #   ./tern.sh demo            install, build, run the main job
 #   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
-<<<<<<< HEAD
-#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib)
-=======
-#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, fib [ROUTES]; fib needs root)
->>>>>>> fib
+#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib, rib-load, fib [ROUTES];
+#                             rib and fib need root)
 #   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
 #                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
@@ -156,13 +153,10 @@ cmd_bench() {
   build_main
   case "${1:-wire}" in
     wire) ./build/bench/wire_codec_bench ;;
-<<<<<<< HEAD
     rib) bash bench/rib_bench.sh ;;
-    *) echo "unknown benchmark: $1 (known: wire rib)" >&2; return 2 ;;
-=======
+    rib-load) ./build/bench/rib_load ;;
     fib) bash bench/fib_bench.sh build "${2:-1000000}" ;;
-    *) echo "unknown benchmark: $1 (known: wire, fib)" >&2; return 2 ;;
->>>>>>> fib
+    *) echo "unknown benchmark: $1 (known: wire, rib, rib-load, fib)" >&2; return 2 ;;
   esac
 }
 
