@@ -551,8 +551,10 @@ scenario_gr() {
       start_gobgp "${NODE_NS[gobgp]}" "$(gobgp_toml gobgp rr gr)" gobgp -r
       gobgp_announce gobgp rr
       local restarted_at=$SECONDS
-      # Well inside the restart time: only End-of-RIB can have removed the second block.
-      expect_view 8 rr "GoBGP's block refreshed (not stale), $released swept at End-of-RIB" \
+      # Well inside the restart time (the restart comes about 5 s after the kill; tern's idle
+      # hold and connect retry, 5 s each, may take most of 10 s to bring the session back): only
+      # End-of-RIB can have removed the second block by then.
+      expect_view 11 rr "GoBGP's block refreshed (not stale), $released swept at End-of-RIB" \
         "$(direct bird)" "$(direct gobgp)"
       lab_log "swept within $((SECONDS - restarted_at))s of the restart"
       expect_view 5 bird "GoBGP's block still reflected, $released withdrawn" \
