@@ -27,6 +27,7 @@ PACKAGES=(
   iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
   libnl-3-dev libnl-route-3-dev           # the FIB writer
   iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
+  python3                                 # bench rib: prefix generator and poller
 )
 
 deps() {

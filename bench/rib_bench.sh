@@ -43,7 +43,7 @@ PERF=${RIB_BENCH_PERF:-0}
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
 
-# shellcheck source=../interop/lib/lab.sh
+# shellcheck source=interop/lib/lab.sh disable=SC1091
 source "$ROOT/interop/lib/lab.sh"
 
 for t in bird birdc ip taskset; do
@@ -306,9 +306,12 @@ run_one() {
   fi
 
   [ -z "$pcap_pid" ] || stop_pid "$pcap_pid"
-  # shellcheck disable=SC1090
+  # Every key=value of the poller, kept local (some are only in the poller's output file).
+  # shellcheck disable=SC2034
   local t_enable t0_seen_by_poll first t50 t99 t100 received polls wall hwm_kib rss_kib
+  # shellcheck disable=SC2034
   local cpu_dut cpu_dut_at100 cpu_feeder cpu_sink cpu_poller cpu_foreign cpu_machine
+  # shellcheck disable=SC2034
   local cpu_feeder_at100 cpu_sink_at100 cpu_poller_at100 cpu_machine_at100
   eval "$(grep -E '^[a-z0-9_]+=[-0-9.NA]+$' "$LAB_DIR/poll-$tag.out")"
 
@@ -383,7 +386,7 @@ for r in $(seq "$RUNS"); do
     [ "$2" = tern ] && tern_row="$*"
     [ "$2" = bird ] && bird_row="$*"
   done
-  [ -n "$tern_row" ] && [ -n "$bird_row" ] || continue
+  if [ -z "$tern_row" ] || [ -z "$bird_row" ]; then continue; fi
   # shellcheck disable=SC2086
   set -- $tern_row
   t99=$3 t100=$4 tail=$5 cpu=$6 rss=$7
@@ -400,7 +403,8 @@ for r in $(seq "$RUNS"); do
   if [ ${#verdict[@]} -eq 0 ]; then
     echo "  bar of issue 4: met"
   else
-    echo "  bar of issue 4: NOT met: $(IFS=';'; echo "${verdict[*]}" | sed 's/;/; /g')"
+    msg=$(printf '%s; ' "${verdict[@]}")
+    echo "  bar of issue 4: NOT met: ${msg%; }"
   fi
 done
 failed=0

@@ -159,6 +159,8 @@ void Speaker::on_update(Peer& from, bgp::Update&& u) {
     learn(from, u.mp_reach->family, u.mp_reach->nlri, withdraw_all ? nullptr : &a);
   }
   if (u.end_of_rib) {
+    from.end_of_rib[bgp::family_index(*u.end_of_rib)] = true;
+    if (on_end_of_rib) on_end_of_rib(from.id, *u.end_of_rib);
     // After a restart, whatever the peer did not send again is gone (RFC 4724 4.2).
     apply(from, from.gr.end_of_rib(*u.end_of_rib));
     arm_gr_timer(from);
@@ -170,9 +172,19 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
                     const bgp::PathAttributes* attrs) {
   if (nlri.empty()) return;
   auto& rib = *ribs_[bgp::family_index(f)];
+  // The table is far larger than the caches: start loading a few prefixes ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < std::min(kAhead, nlri.size()); ++i)
+    rib.prefetch(nlri[i].prefix);
+  auto ahead = [&](size_t i) {
+    if (i + kAhead < nlri.size()) rib.prefetch(nlri[i + kAhead].prefix);
+  };
   if (!attrs) {
-    for (const auto& n : nlri)
+    for (size_t i = 0; i < nlri.size(); ++i) {
+      ahead(i);
+      const auto& n = nlri[i];
       if (auto c = rib.withdraw(n.prefix, from.id, n.path_id)) changed(f, *c);
+    }
     return;
   }
   // A refused path is kept as received, marked with the reason, out of the decision.
@@ -187,7 +199,9 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
     if (from.policy.ebgp && !a.local_pref) a.local_pref = 100;
     accepted = pool_.intern(std::move(a));
   }
-  for (const auto& n : nlri) {
+  for (size_t i = 0; i < nlri.size(); ++i) {
+    ahead(i);
+    const auto& n = nlri[i];
     std::optional<rib::BestChange> c;
     if (!accepted) {
       c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
@@ -273,6 +287,9 @@ void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
                                       bgp::IpAddr::parse(sc.remote.to_string()).value()});
     }
     p.families = n.families;
+    p.end_of_rib = {};
+    p.expect_eor = n.families;
+    p.ever_established = true;
     apply(p, p.gr.established(n.peer_graceful_restart, rib::GrHelper::Clock::now()));
     arm_gr_timer(p);
     for (int f = 0; f < bgp::kFamilyCount; ++f)
@@ -305,6 +322,15 @@ std::vector<bgp::SessionSnapshot> Speaker::sessions() const {
   for (const auto& [id, p] : peers_)
     out.push_back(p->session->snapshot());
   return out;
+}
+
+bool Speaker::initial_exchange_done() const {
+  for (const auto& [id, p] : peers_) {
+    if (!p->ever_established) return false;
+    for (int f = 0; f < bgp::kFamilyCount; ++f)
+      if (p->expect_eor[f] && !p->end_of_rib[f]) return false;
+  }
+  return true;
 }
 
 std::vector<size_t> Speaker::update_groups(Family f) const {
@@ -386,8 +412,7 @@ void Speaker::changed(Family f, const std::vector<rib::BestChange>& cs) {
 void Speaker::changed(Family f, const rib::BestChange& c) {
   if (on_best_change) on_best_change(c);
   const int fi = bgp::family_index(f);
-  rib::RouteEntry* e = ribs_[fi]->entry(c.prefix);
-  if (!e) return;
+  rib::RouteEntry* e = c.entry;
   for (auto& g : groups_[fi]) {
     bool differs = false;
     if (g->out->add_path()) {

@@ -60,6 +60,13 @@ class Speaker {
 
   const rib::LocRib& rib(bgp::Family f) const { return *ribs_[bgp::family_index(f)]; }
   std::vector<bgp::SessionSnapshot> sessions() const;
+  // Whether every configured peer has come up and sent End-of-RIB for every family of its
+  // latest session: the FIB sweeps stale kernel routes after a restart once this holds (or
+  // its deferral timer runs out, for peers that never come).
+  bool initial_exchange_done() const;
+  // Every End-of-RIB received: the peer and the family.
+  std::function<void(rib::PeerId, bgp::Family)> on_end_of_rib;
+
   // Update groups of `f` in use, and how many peers each has (tests, status).
   std::vector<size_t> update_groups(bgp::Family f) const;
 
@@ -84,6 +91,10 @@ class Speaker {
     // Waiting for a free queue slot to start its catch-up.
     std::array<bool, bgp::kFamilyCount> waiting{};
     std::array<bool, bgp::kFamilyCount> families{};  // negotiated, while Established
+    // The families of the latest session, and which of them End-of-RIB was received for.
+    std::array<bool, bgp::kFamilyCount> expect_eor{};
+    std::array<bool, bgp::kFamilyCount> end_of_rib{};
+    bool ever_established = false;
     rib::GrHelper gr;
     bgp::asio::steady_timer gr_timer;
   };

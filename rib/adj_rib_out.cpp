@@ -120,6 +120,7 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
   encode(nullptr, withdrawn_ids_, out, produced);
   withdrawn_ids_.clear();
 
+  std::vector<bgp::Prefix> window;
   std::vector<bgp::Nlri> withdrawals;
   std::vector<std::pair<AttrRef, std::vector<bgp::Nlri>>> groups;
   std::unordered_map<const AttrSet*, size_t> group_of;
@@ -137,8 +138,14 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
     withdrawals.clear();
     groups.clear();
     group_of.clear();
+    // Take the window first and start loading its entries: the table is far larger than
+    // the caches.
+    window.clear();
     for (size_t n = 0; n < kWindow && !queue_.empty(); ++n) {
-      const bgp::Prefix p = pop();
+      window.push_back(pop());
+      rib.prefetch(window.back());
+    }
+    for (const bgp::Prefix& p : window) {
       RouteEntry* e = rib.entry(p);
       if (e) e->dirty &= ~bit_;
       if (!e || e->empty()) {

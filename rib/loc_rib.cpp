@@ -154,7 +154,7 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
   live_ += !mp.empty();
   live_ -= !before.empty();
   if (std::equal(mp.begin(), mp.end(), before.begin(), before.end())) return std::nullopt;
-  return BestChange{p, std::move(before), PathSet(mp.begin(), mp.end())};
+  return BestChange{p, std::move(before), PathSet(mp.begin(), mp.end()), &e};
 }
 
 }  // namespace tern::rib

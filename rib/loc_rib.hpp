@@ -28,6 +28,9 @@ struct BestChange {
   bgp::Prefix prefix;
   PathSet before;  // empty: unreachable
   PathSet after;
+  // The prefix's entry, valid only until the next change to the RIB (the Adj-RIB-Out queues
+  // mark it without looking it up again).
+  RouteEntry* entry = nullptr;
 };
 
 class LocRib {
@@ -69,6 +72,8 @@ class LocRib {
   // path are kept until the next change to the RIB, so the caller can queue the withdrawal
   // first.
   RouteEntry* entry(const bgp::Prefix& p) { return routes_.find(p); }
+  // A hint that `p` is about to be looked up (see PrefixTable::prefetch).
+  void prefetch(const bgp::Prefix& p) const { routes_.prefetch(p); }
   template <class F>
   void for_each_entry(F&& f) {
     routes_.for_each([&](const bgp::Prefix& p, RouteEntry& e) {

@@ -25,9 +25,10 @@ uint64_t hash_key(const uint64_t* key, int words) {
   return h;
 }
 
-// Growth keeps the table at most 4/5 full: linear probing for a free slot gets long beyond.
+// Growth keeps the table at most 7/10 full: beyond, linear probing for a free slot (every
+// new prefix) gets long, and a full table load is mostly new prefixes.
 bool too_full(size_t size, size_t slots) {
-  return (size + 1) * 5 > slots * 4;
+  return (size + 1) * 10 > slots * 7;
 }
 
 }  // namespace

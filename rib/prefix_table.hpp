@@ -27,6 +27,9 @@ class PrefixTable {
   // The entry of `p`, created empty if there was none.
   RouteEntry& get(const bgp::Prefix& p) { return part(p.afi).get(p); }
   bool erase(const bgp::Prefix& p) { return part(p.afi).erase(p); }
+  // Starts loading the slot where `p` lives or would go: a full table is far larger than
+  // the caches, and every lookup of a new prefix otherwise waits for memory.
+  void prefetch(const bgp::Prefix& p) const { const_cast<PrefixTable*>(this)->part(p.afi).prefetch(p); }
   size_t size() const { return v4_.size() + v6_.size(); }
 
   // Visits every entry; the visitor may change entries but not insert or erase.
@@ -54,6 +57,9 @@ class PrefixTable {
     RouteEntry* find(const uint64_t* key, uint64_t h, int words);
     RouteEntry& get(const uint64_t* key, uint64_t h, int words);
     bool erase(const uint64_t* key, uint64_t h, int words);
+    void prefetch(uint64_t h, int words) const {
+      if (slots_) __builtin_prefetch(slot(home(h), words));
+    }
     size_t size() const { return size_; }
     template <class F>
     void for_each(bgp::Afi afi, int words, F& f) {
@@ -98,6 +104,12 @@ class PrefixTable {
     RouteEntry* find(const bgp::Prefix& p);
     RouteEntry& get(const bgp::Prefix& p);
     bool erase(const bgp::Prefix& p);
+    void prefetch(const bgp::Prefix& p) {
+      uint64_t key[3];
+      key_of(p, key);
+      const uint64_t h = hash(key);
+      shard(h).prefetch(h, words_);
+    }
     size_t size() const { return size_; }
     template <class F>
     void for_each(F& f) {

@@ -205,6 +205,9 @@ std::string Session::configure_socket(tcp::socket& s) {
     if (auto e = set_tcp_md5(fd, to_sockaddr(config_.remote), config_.md5_password); !e.empty())
       return e;
   }
+  // UPDATEs are written in whole batches: Nagle's algorithm would only hold the last
+  // partial segment of a batch back until the peer's delayed ACK (40 ms).
+  s.set_option(tcp::no_delay(true));
   if (config_.ttl_security_hops > 0) return set_gtsm(fd, family, config_.ttl_security_hops);
   if (config_.multihop_ttl > 0) return set_ttl(fd, family, config_.multihop_ttl);
   return {};

@@ -22,6 +22,7 @@ TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
   for (size_t i = 0; i < nodes.size(); ++i) {
     nodes[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
     nodes[i]->speaker->start();
+    EXPECT_FALSE(nodes[i]->speaker->initial_exchange_done()) << "no peer has been up yet";
   }
   auto all_learned = [&] {
     for (auto& n : nodes)
@@ -29,6 +30,12 @@ TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
     return true;
   };
   ASSERT_TRUE(run_until(io, 5000ms, all_learned));
+  // Each node has had End-of-RIB from both others: its initial exchange is complete.
+  ASSERT_TRUE(run_until(io, 2000ms, [&] {
+    for (auto& n : nodes)
+      if (!n->speaker->initial_exchange_done()) return false;
+    return true;
+  }));
   for (size_t i = 0; i < nodes.size(); ++i) {
     for (size_t j = 0; j < nodes.size(); ++j) {
       const rib::RouteEntry* e =
