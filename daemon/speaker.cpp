@@ -290,6 +290,13 @@ void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
     p.end_of_rib = {};
     p.expect_eor = n.families;
     p.ever_established = true;
+    if (p.router_id != n.peer_id) {
+      // What its paths are reflected with (ORIGINATOR_ID) may change.
+      p.router_id = n.peer_id;
+      for (auto& gs : groups_)
+        for (auto& g : gs)
+          forget_exports(*g);
+    }
     apply(p, p.gr.established(n.peer_graceful_restart, rib::GrHelper::Clock::now()));
     arm_gr_timer(p);
     for (int f = 0; f < bgp::kFamilyCount; ++f)
@@ -386,7 +393,7 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
       if (src != peers_.end()) {
         origin.ebgp = src->second->policy.ebgp;
         origin.from_rr_client = src->second->policy.rr_client;
-        if (const auto& n = src->second->session->negotiated()) origin.peer_router_id = n->peer_id;
+        origin.peer_router_id = src->second->router_id;
       }
     }
     if (auto a = rib::export_attrs(in, origin, g.policy, me_))

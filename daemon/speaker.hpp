@@ -95,6 +95,9 @@ class Speaker {
     std::array<bool, bgp::kFamilyCount> expect_eor{};
     std::array<bool, bgp::kFamilyCount> end_of_rib{};
     bool ever_established = false;
+    // Its BGP identifier from the latest session; kept while it is down, since its stale
+    // routes are still reflected with it as ORIGINATOR_ID.
+    uint32_t router_id = 0;
     rib::GrHelper gr;
     bgp::asio::steady_timer gr_timer;
   };
