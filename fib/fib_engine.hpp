@@ -44,7 +44,34 @@ class FibEngine {
     Prefix prefix;
     std::optional<KernelRoute> route;  // nullopt: delete
     uint32_t metric = 0;               // for deletes of routes left at another metric
+    KernelRoute* installed = nullptr;  // the entry in installed_ it replaces, if any
   };
+  // What a wanted route becomes, minus its destination. It depends on the prefix only through
+  // its pool and family, so routes sharing (pool, family, own block, next hops) share one
+  // decision per round: no shape, reason text or device lookup per prefix.
+  struct ShapeKey {
+    const IpPool* pool = nullptr;
+    bgp::Afi afi{};
+    bool local = false;
+    std::vector<IpAddr> next_hops;
+    bool operator==(const ShapeKey&) const = default;
+  };
+  struct ShapeKeyHash {
+    size_t operator()(const ShapeKey& k) const {
+      size_t h = std::hash<const void*>()(k.pool) ^ (static_cast<size_t>(k.afi) << 1) ^ k.local;
+      for (const auto& a : k.next_hops)
+        h = h * 1099511628211ull ^ IpAddrHash()(a);
+      return h;
+    }
+  };
+  struct Decided {
+    bool none = false;    // shape none: not ours to install
+    bool direct = false;  // some hop resolved through the kernel's routes
+    std::string parked;   // non-empty: cannot be installed now
+    bool blackhole = false;
+    std::vector<KernelHop> hops;
+  };
+  const Decided& decide(const WantedRoute& w);
   struct Failure {
     int attempts = 0;
     Clock::time_point next;
@@ -53,7 +80,15 @@ class FibEngine {
 
   int load_kernel_routes();
   void on_monitor_message(const nlmsghdr* h);
-  void evaluate(const Prefix& p, std::vector<Op>& ops);
+  // Someone else deleted a route of ours: if it is the one we hold, write it again.
+  void forget_if_installed(const KernelRoute& route);
+  struct Wanted {
+    WantedRoute route;
+    bool direct = false;  // some hop resolved through the kernel's routes: follows them
+  };
+  // Returns whether p has a route of ours installed.
+  bool evaluate(const Prefix& p, std::vector<Op>& ops);
+  bool evaluate(const Prefix& p, Wanted* wanted, std::vector<Op>& ops);
   void write(std::vector<Op>& ops);
   void write_chunk(std::vector<Op>& ops, size_t begin, size_t end);
   void publish();
@@ -66,7 +101,7 @@ class FibEngine {
   nl::NetlinkHost host_;
   EncapConfig config_;
 
-  std::unordered_map<Prefix, WantedRoute, PrefixHash> wanted_;
+  std::unordered_map<Prefix, Wanted, PrefixHash> wanted_;
   std::unordered_map<Prefix, KernelRoute, PrefixHash> installed_;
   std::unordered_set<Prefix, PrefixHash> stale_;
   std::vector<std::pair<Prefix, uint32_t>> odd_metric_;  // ours, at a metric we no longer use
@@ -74,8 +109,15 @@ class FibEngine {
   std::unordered_map<Prefix, uint8_t, PrefixHash> conflicts_;  // prefix -> foreign protocol
   std::unordered_map<Prefix, Failure, PrefixHash> failed_;
   std::unordered_set<Prefix, PrefixHash> none_;    // wanted, but shape none
-  std::unordered_set<Prefix, PrefixHash> direct_;  // wanted with a hop resolved via the kernel
   std::unordered_set<Prefix, PrefixHash> dirty_;
+  // Prefixes of the last work taken from the queue, unique by construction (the queue
+  // coalesces per prefix): evaluated without going through dirty_.
+  std::vector<Prefix> fresh_;
+  std::unordered_map<ShapeKey, Decided, ShapeKeyHash> decided_;  // cleared every round
+  const ShapeKey* last_key_ = nullptr;
+  const Decided* last_decided_ = nullptr;
+  bool writing_ = false;
+  std::vector<KernelRoute> deleted_while_writing_;
   bool all_dirty_ = false;
   bool reconcile_ = false;
   bool links_changed_ = false;
