@@ -37,12 +37,15 @@ std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* e
                                RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE},
                               kMonitorBuffer, error);
   if (!mon) return nullptr;
+  auto batches = nl::Socket::open({}, kRequestBuffer, error);
+  if (!batches) return nullptr;
   // Every route we write would echo back as an RTM_NEWROUTE that the kernel queues and we
   // parse only to ignore (a third of a bulk write's cost); the filter drops them in the kernel.
   if (int err = mon->drop_own_route_echoes(options.protocol, options.table); err != 0)
     spdlog::warn("fib: no socket filter for our own route echoes ({}); reading them instead",
                  std::strerror(err));
-  auto engine = std::make_unique<FibEngine>(std::move(options), std::move(req), std::move(mon));
+  auto engine = std::make_unique<FibEngine>(std::move(options), std::move(req), std::move(mon),
+                                            std::move(batches));
   if (int err = engine->host_.load_links(); err != 0) {
     *error = std::string("link dump: ") + std::strerror(err);
     return nullptr;
@@ -63,11 +66,12 @@ std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* e
 }
 
 FibEngine::FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
-                     std::unique_ptr<nl::Socket> monitor)
+                     std::unique_ptr<nl::Socket> monitor, std::unique_ptr<nl::Socket> batches)
     : opts_(std::move(options)),
       req_(std::move(requests)),
       monitor_(std::move(monitor)),
-      host_(*req_, opts_.protocol) {}
+      host_(*req_, opts_.protocol),
+      sender_(std::make_unique<nl::BatchSender>(std::move(batches))) {}
 
 nl::RouteTag FibEngine::tag_for(bgp::Afi, std::optional<uint32_t> metric) const {
   return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
@@ -277,38 +281,62 @@ bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
   return present;
 }
 
-void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
-  buf_.clear();
-  const uint32_t first_seq = req_->next_seq();
+void FibEngine::submit_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
+  // Two batches in flight: one the kernel is applying, one queued behind it.
+  while (inflight_.size() >= 2)
+    finish_oldest(ops);
+  std::unique_ptr<nl::BatchSender::Batch> batch;
+  if (!spare_batches_.empty()) {
+    batch = std::move(spare_batches_.back());
+    spare_batches_.pop_back();
+  } else {
+    batch = std::make_unique<nl::BatchSender::Batch>();
+    batch->buf.reserve(opts_.batch_bytes);
+  }
+  auto& buf = batch->buf;
+  buf.clear();
+  nl::Socket& sock = sender_->socket();  // its sequence numbers are only drawn here
+  const uint32_t first_seq = sock.next_seq();
   uint32_t seq = first_seq;
   size_t last_at = 0;
-  for (size_t i = begin; i < end; ++i, seq = req_->next_seq()) {
-    last_at = buf_.size();
+  for (size_t i = begin; i < end; ++i, seq = sock.next_seq()) {
+    last_at = buf.size();
     const Op& op = ops[i];
     if (op.route) {
-      nl::append_replace(buf_, seq, false, *op.route, tag_for(op.prefix.afi));
+      nl::append_replace(buf, seq, false, *op.route, tag_for(op.prefix.afi));
     } else {
-      nl::append_delete(buf_, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
+      nl::append_delete(buf, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
     }
   }
   // Only the last request asks for an ack: the kernel answers failures anyway, so one ack
   // tells that the whole batch was handled.
-  auto* last = reinterpret_cast<nlmsghdr*>(buf_.data() + last_at);
+  auto* last = reinterpret_cast<nlmsghdr*>(buf.data() + last_at);
   last->nlmsg_flags |= NLM_F_ACK;
-  const uint32_t last_seq = last->nlmsg_seq;
+  batch->last_seq = last->nlmsg_seq;
+  sender_->submit(batch.get());
+  inflight_.push_back(InFlight{begin, end, first_seq, std::move(batch)});
+}
 
-  std::vector<nl::RequestError> errors;
-  const int err = req_->send_batch(buf_, last_seq, errors);
+void FibEngine::finish_oldest(std::vector<Op>& ops) {
+  InFlight f = std::move(inflight_.front());
+  inflight_.pop_front();
+  sender_->wait(f.batch.get());
   ++batches_;
-  if (err != 0) {
+  apply_results(ops, f.begin, f.end, f.first_seq, *f.batch);
+  spare_batches_.push_back(std::move(f.batch));
+}
+
+void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
+                              const nl::BatchSender::Batch& batch) {
+  if (batch.err != 0) {
     // The fate of each request is unknown: the dump will tell.
-    last_error_ = std::string("netlink batch: ") + std::strerror(err);
+    last_error_ = std::string("netlink batch: ") + std::strerror(batch.err);
     spdlog::warn("fib: {}; reconciling", last_error_);
     reconcile_ = true;
     return;
   }
   std::unordered_map<uint32_t, const nl::RequestError*> by_seq;
-  for (const auto& e : errors)
+  for (const auto& e : batch.errors)
     by_seq.emplace(e.seq, &e);
   const auto now = Clock::now();
   for (size_t i = begin; i < end; ++i) {
@@ -344,21 +372,26 @@ void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
   }
 }
 
-void FibEngine::write(std::vector<Op>& ops) {
+void FibEngine::pump(std::vector<Op>& ops) {
   // Requests are about 60-100 bytes; the chunk closes when the next one could overflow.
   constexpr size_t kMaxRequest = 512;
-  size_t begin = 0;
-  size_t bytes = 0;
-  for (size_t i = 0; i < ops.size(); ++i) {
-    bytes += ops[i].route ? 64 + 32 * ops[i].route->hops.size() : 48;
-    if (bytes + kMaxRequest >= opts_.batch_bytes || i + 1 == ops.size()) {
-      write_chunk(ops, begin, i + 1);
-      begin = i + 1;
-      bytes = 0;
-      // Our own echoes pile up in the monitor socket; keep it from overflowing.
-      read_monitor();
+  for (; scanned_ < ops.size(); ++scanned_) {
+    const Op& op = ops[scanned_];
+    chunk_bytes_ += op.route ? 64 + 32 * op.route->hops.size() : 48;
+    if (chunk_bytes_ + kMaxRequest >= opts_.batch_bytes) {
+      submit_chunk(ops, chunk_begin_, scanned_ + 1);
+      chunk_begin_ = scanned_ + 1;
+      chunk_bytes_ = 0;
     }
   }
+}
+
+void FibEngine::finish_writes(std::vector<Op>& ops) {
+  pump(ops);
+  if (chunk_begin_ < ops.size()) submit_chunk(ops, chunk_begin_, ops.size());
+  while (!inflight_.empty())
+    finish_oldest(ops);
+  chunk_begin_ = scanned_ = chunk_bytes_ = 0;
 }
 
 void FibEngine::round() {
@@ -407,41 +440,53 @@ void FibEngine::round() {
   decided_.clear();
   last_key_ = nullptr;
   last_decided_ = nullptr;
+  // From here until every batch is answered, ops point into installed_ (see forget_if_installed).
+  // Each prefix is evaluated once per round, and a batch's results touch only its own prefixes,
+  // so whether a prefix is installed does not change between the start of the round and its
+  // evaluation.
+  writing_ = true;
   if (all_dirty_) {
     all_dirty_ = false;
+    grow_for(installed_, std::max(installed_.size(), wanted_.size()));
     ops.reserve(ops.size() + wanted_.size());
+    const size_t installed_at_start = installed_.size();
     size_t wanted_and_installed = 0;
-    for (auto& [p, w] : wanted_)
+    for (auto& [p, w] : wanted_) {
       wanted_and_installed += evaluate(p, &w, ops);
+      pump(ops);
+    }
     // Routes of ours nobody wants (none when every installed one was just seen as wanted).
-    if (wanted_and_installed < installed_.size()) {
+    if (wanted_and_installed < installed_at_start) {
       std::vector<Prefix> leftovers;
       for (const auto& [p, r] : installed_)
         if (!wanted_.count(p)) leftovers.push_back(p);
-      for (const auto& p : leftovers)
+      for (const auto& p : leftovers) {
         evaluate(p, nullptr, ops);
+        pump(ops);
+      }
     }
   } else {
+    grow_for(installed_, installed_.size() + dirty_.size() + fresh_.size());
     ops.reserve(ops.size() + dirty_.size() + fresh_.size());
-    for (const auto& p : dirty_)
+    for (const auto& p : dirty_) {
       evaluate(p, ops);
-    for (const auto& p : fresh_)
-      if (dirty_.empty() || !dirty_.count(p)) evaluate(p, ops);
+      pump(ops);
+    }
+    for (const auto& p : fresh_) {
+      if (!dirty_.empty() && dirty_.count(p)) continue;
+      evaluate(p, ops);
+      pump(ops);
+    }
   }
   dirty_.clear();
   fresh_.clear();
-  size_t adds = 0;
-  for (const auto& op : ops)
-    adds += op.route && !op.installed;
-  grow_for(installed_, installed_.size() + adds);
-  if (!ops.empty()) {
-    writing_ = true;
-    write(ops);
-    writing_ = false;
-    for (const auto& r : deleted_while_writing_)
-      forget_if_installed(r);
-    deleted_while_writing_.clear();
-  }
+  finish_writes(ops);
+  writing_ = false;
+  for (const auto& r : deleted_while_writing_)
+    forget_if_installed(r);
+  deleted_while_writing_.clear();
+  // Whatever happened meanwhile (our own route echoes are filtered out in the kernel).
+  if (!ops.empty()) read_monitor();
   publish();
 }
 

@@ -4,6 +4,7 @@
 // (parked, refused by the kernel, or blocked by another program's route at the same key).
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "fib/kernel_route.hpp"
 #include "fib/netlink/host.hpp"
 #include "fib/netlink/route_msg.hpp"
+#include "fib/netlink/sender.hpp"
 #include "fib/netlink/socket.hpp"
 #include "fib/route_queue.hpp"
 #include "fib/writer.hpp"
@@ -26,8 +28,9 @@ class FibEngine {
   using Clock = std::chrono::steady_clock;
 
   static std::unique_ptr<FibEngine> open(WriterOptions options, std::string* error);
+  // requests: dumps and next-hop lookups; batches: route writes, on a thread of their own.
   FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
-            std::unique_ptr<nl::Socket> monitor);
+            std::unique_ptr<nl::Socket> monitor, std::unique_ptr<nl::Socket> batches);
 
   int monitor_fd() const { return monitor_->fd(); }
   // How long the thread may sleep before a retry or the stale deadline is due.
@@ -89,8 +92,15 @@ class FibEngine {
   // Returns whether p has a route of ours installed.
   bool evaluate(const Prefix& p, std::vector<Op>& ops);
   bool evaluate(const Prefix& p, Wanted* wanted, std::vector<Op>& ops);
-  void write(std::vector<Op>& ops);
-  void write_chunk(std::vector<Op>& ops, size_t begin, size_t end);
+  // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
+  // encoded and handed to the sender thread, and the next one is decided while the kernel
+  // applies it. Results are taken in order, at most two batches behind.
+  void pump(std::vector<Op>& ops);                 // after ops grew
+  void finish_writes(std::vector<Op>& ops);        // the rest, and every result
+  void submit_chunk(std::vector<Op>& ops, size_t begin, size_t end);
+  void finish_oldest(std::vector<Op>& ops);
+  void apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
+                     const nl::BatchSender::Batch& batch);
   void publish();
   nl::RouteTag tag_for(bgp::Afi afi, std::optional<uint32_t> metric = std::nullopt) const;
   uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
@@ -128,7 +138,17 @@ class FibEngine {
 
   uint64_t written_ = 0, deleted_ = 0, errors_ = 0, batches_ = 0;
   std::string last_error_;
-  std::vector<uint8_t> buf_;
+  std::unique_ptr<nl::BatchSender> sender_;
+  struct InFlight {
+    size_t begin = 0, end = 0;  // ops[begin, end)
+    uint32_t first_seq = 0;
+    std::unique_ptr<nl::BatchSender::Batch> batch;
+  };
+  std::deque<InFlight> inflight_;
+  std::vector<std::unique_ptr<nl::BatchSender::Batch>> spare_batches_;
+  size_t chunk_begin_ = 0;  // first op not yet in a batch
+  size_t scanned_ = 0;      // ops counted into chunk_bytes_
+  size_t chunk_bytes_ = 0;
 
   mutable std::mutex status_mu_;
   std::shared_ptr<const FibStatus> status_ = std::make_shared<FibStatus>();
