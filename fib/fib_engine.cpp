@@ -121,19 +121,23 @@ void FibEngine::apply(QueuedWork& work) {
   }
   // Two works before one round could name a prefix twice: the earlier ones go through dirty_.
   if (!fresh_.empty()) {
-    dirty_.insert(fresh_.begin(), fresh_.end());
+    for (const auto& [p, w] : fresh_)
+      dirty_.insert(p);
     fresh_.clear();
   }
   grow_for(wanted_, wanted_.size() + work.routes.size());
   fresh_.reserve(work.routes.size());
   for (auto& [prefix, state] : work.routes) {
+    // wanted_ changes only here, so the entry stays put until the round evaluates it.
+    Wanted* entry = nullptr;
     if (state) {
-      wanted_.insert_or_assign(prefix, Wanted{std::move(*state), false});
+      auto [it, inserted] = wanted_.insert_or_assign(prefix, Wanted{std::move(*state), false});
+      entry = &it->second;
       if (!stale_.empty()) stale_.erase(prefix);  // claimed: current from now on
     } else {
       wanted_.erase(prefix);
     }
-    fresh_.push_back(prefix);
+    fresh_.emplace_back(prefix, entry);
   }
   if (work.initial_sync_done && !sync_done_) {
     sync_done_ = true;
@@ -472,9 +476,9 @@ void FibEngine::round() {
       evaluate(p, ops);
       pump(ops);
     }
-    for (const auto& p : fresh_) {
+    for (const auto& [p, w] : fresh_) {
       if (!dirty_.empty() && dirty_.count(p)) continue;
-      evaluate(p, ops);
+      evaluate(p, w, ops);
       pump(ops);
     }
   }

@@ -120,9 +120,10 @@ class FibEngine {
   std::unordered_map<Prefix, Failure, PrefixHash> failed_;
   std::unordered_set<Prefix, PrefixHash> none_;    // wanted, but shape none
   std::unordered_set<Prefix, PrefixHash> dirty_;
-  // Prefixes of the last work taken from the queue, unique by construction (the queue
-  // coalesces per prefix): evaluated without going through dirty_.
-  std::vector<Prefix> fresh_;
+  // Prefixes of the last work taken from the queue with their wanted_ entry (nullptr:
+  // withdrawn), unique by construction (the queue coalesces per prefix): evaluated without
+  // going through dirty_ or looking them up again.
+  std::vector<std::pair<Prefix, Wanted*>> fresh_;
   std::unordered_map<ShapeKey, Decided, ShapeKeyHash> decided_;  // cleared every round
   const ShapeKey* last_key_ = nullptr;
   const Decided* last_decided_ = nullptr;
