@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace tern::fib {
-namespace {
 
 // Calico pools do not overlap, but a most-specific match keeps a nested pool meaningful if an
 // operator ever configures one.
@@ -14,6 +13,8 @@ const IpPool* pool_of(const Prefix& prefix, const std::vector<IpPool>& pools) {
   }
   return best;
 }
+
+namespace {
 
 ShapeHop tunnel_hop(const IpAddr& nh, const EncapConfig& config) {
   return ShapeHop{nh, HopVia::kTunnel, config.tunnel_device, true};

@@ -37,6 +37,11 @@ struct RouteShape {
 
 RouteShape decide_shape(const WantedRoute& route, const EncapConfig& config);
 
+// The pool that decides for prefix (the most specific containing it), or nullptr. A shape
+// depends on the prefix only through this pool and its family, which lets the writer decide
+// once per (pool, family, own block, next hops) instead of once per prefix.
+const IpPool* pool_of(const Prefix& prefix, const std::vector<IpPool>& pools);
+
 // `ip route`-like text of a shape, for logs and the tool.
 std::string to_string(const RouteShape& shape, const Prefix& prefix);
 

@@ -14,6 +14,14 @@ namespace {
 constexpr int kMonitorBuffer = 32 << 20;  // a burst of our own echoes while a batch lands
 constexpr int kRequestBuffer = 8 << 20;   // error answers of a whole batch
 
+// Grows a table once for a whole batch instead of rehashing its way there, and
+// geometrically, so batches of a few routes each do not rehash every round.
+template <typename Map>
+void grow_for(Map& m, size_t n) {
+  if (n <= m.bucket_count() * m.max_load_factor()) return;
+  m.reserve(std::max(n, 2 * m.size()));
+}
+
 bool has_direct_hop(const RouteShape& s) {
   return std::any_of(s.hops.begin(), s.hops.end(),
                      [](const ShapeHop& h) { return h.via == HopVia::kDirect; });
@@ -29,7 +37,15 @@ std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* e
                                RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE},
                               kMonitorBuffer, error);
   if (!mon) return nullptr;
-  auto engine = std::make_unique<FibEngine>(std::move(options), std::move(req), std::move(mon));
+  auto batches = nl::Socket::open({}, kRequestBuffer, error);
+  if (!batches) return nullptr;
+  // Every route we write would echo back as an RTM_NEWROUTE that the kernel queues and we
+  // parse only to ignore (a third of a bulk write's cost); the filter drops them in the kernel.
+  if (int err = mon->drop_own_route_echoes(options.protocol, options.table); err != 0)
+    spdlog::warn("fib: no socket filter for our own route echoes ({}); reading them instead",
+                 std::strerror(err));
+  auto engine = std::make_unique<FibEngine>(std::move(options), std::move(req), std::move(mon),
+                                            std::move(batches));
   if (int err = engine->host_.load_links(); err != 0) {
     *error = std::string("link dump: ") + std::strerror(err);
     return nullptr;
@@ -50,11 +66,12 @@ std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* e
 }
 
 FibEngine::FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
-                     std::unique_ptr<nl::Socket> monitor)
+                     std::unique_ptr<nl::Socket> monitor, std::unique_ptr<nl::Socket> batches)
     : opts_(std::move(options)),
       req_(std::move(requests)),
       monitor_(std::move(monitor)),
-      host_(*req_, opts_.protocol) {}
+      host_(*req_, opts_.protocol),
+      sender_(std::make_unique<nl::BatchSender>(std::move(batches))) {}
 
 nl::RouteTag FibEngine::tag_for(bgp::Afi, std::optional<uint32_t> metric) const {
   return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
@@ -102,14 +119,25 @@ void FibEngine::apply(QueuedWork& work) {
     config_ = std::move(*work.config);
     all_dirty_ = true;
   }
+  // Two works before one round could name a prefix twice: the earlier ones go through dirty_.
+  if (!fresh_.empty()) {
+    for (const auto& [p, w] : fresh_)
+      dirty_.insert(p);
+    fresh_.clear();
+  }
+  grow_for(wanted_, wanted_.size() + work.routes.size());
+  fresh_.reserve(work.routes.size());
   for (auto& [prefix, state] : work.routes) {
+    // wanted_ changes only here, so the entry stays put until the round evaluates it.
+    Wanted* entry = nullptr;
     if (state) {
-      wanted_.insert_or_assign(prefix, std::move(*state));
-      stale_.erase(prefix);  // claimed: current from now on
+      auto [it, inserted] = wanted_.insert_or_assign(prefix, Wanted{std::move(*state), false});
+      entry = &it->second;
+      if (!stale_.empty()) stale_.erase(prefix);  // claimed: current from now on
     } else {
       wanted_.erase(prefix);
     }
-    dirty_.insert(prefix);
+    fresh_.emplace_back(prefix, entry);
   }
   if (work.initial_sync_done && !sync_done_) {
     sync_done_ = true;
@@ -141,10 +169,11 @@ void FibEngine::on_monitor_message(const nlmsghdr* h) {
     // Our own writes echo back here. A delete of a route we still think installed was done by
     // someone else (an admin, or the kernel dropping it with its device): write it again.
     if (p->deleted && p->metric == our_metric(dst.afi)) {
-      auto it = installed_.find(dst);
-      if (it != installed_.end() && it->second == p->route) {
-        installed_.erase(it);
-        dirty_.insert(dst);
+      if (writing_) {
+        // A round's pending ops point into installed_: no erasing until they are written.
+        deleted_while_writing_.push_back(std::move(p->route));
+      } else {
+        forget_if_installed(p->route);
       }
     }
     return;
@@ -161,6 +190,14 @@ void FibEngine::on_monitor_message(const nlmsghdr* h) {
   reachability_changed_ = true;
 }
 
+void FibEngine::forget_if_installed(const KernelRoute& route) {
+  auto it = installed_.find(route.dst);
+  if (it != installed_.end() && it->second == route) {
+    installed_.erase(it);
+    dirty_.insert(route.dst);
+  }
+}
+
 void FibEngine::read_monitor() {
   const int err = monitor_->drain([this](const nlmsghdr* h) { on_monitor_message(h); });
   if (err == ENOBUFS) {
@@ -174,81 +211,136 @@ void FibEngine::read_monitor() {
   }
 }
 
-void FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
-  parked_.erase(p);
-  none_.erase(p);
-  direct_.erase(p);
-  std::optional<KernelRoute> target;
+const FibEngine::Decided& FibEngine::decide(const WantedRoute& w) {
+  const IpPool* pool = pool_of(w.prefix, config_.pools);
+  if (last_key_ && last_key_->pool == pool && last_key_->afi == w.prefix.afi &&
+      last_key_->local == w.local_block && last_key_->next_hops == w.next_hops)
+    return *last_decided_;
+  if (decided_.size() >= 4096) decided_.clear();
+  ShapeKey key{pool, w.prefix.afi, w.local_block, w.next_hops};
+  auto [it, inserted] = decided_.try_emplace(std::move(key));
+  if (inserted) {
+    const RouteShape shape = decide_shape(w, config_);
+    Decided& d = it->second;
+    d.none = shape.kind == ShapeKind::kNone;
+    d.direct = has_direct_hop(shape);
+    if (!d.none) {
+      Realized r = realize(w.prefix, shape, host_);
+      if (!r.parked.empty()) {
+        d.parked = std::move(r.parked);
+      } else if (r.route) {
+        d.blackhole = r.route->blackhole;
+        d.hops = std::move(r.route->hops);
+      }
+    }
+  }
+  last_key_ = &it->first;
+  last_decided_ = &it->second;
+  return it->second;
+}
+
+bool FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
   auto w = wanted_.find(p);
-  if (w != wanted_.end()) {
-    const RouteShape shape = decide_shape(w->second, config_);
-    if (has_direct_hop(shape)) direct_.insert(p);
-    if (shape.kind == ShapeKind::kNone) {
+  return evaluate(p, w == wanted_.end() ? nullptr : &w->second, ops);
+}
+
+bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
+  if (!parked_.empty()) parked_.erase(p);
+  if (!none_.empty()) none_.erase(p);
+  auto inst = installed_.find(p);
+  const bool present = inst != installed_.end();
+  std::optional<KernelRoute> target;
+  if (w) {
+    const Decided& shape = decide(w->route);
+    w->direct = shape.direct;
+    std::unordered_map<Prefix, uint8_t, PrefixHash>::const_iterator c;
+    if (shape.none) {
       none_.insert(p);
-    } else if (auto c = conflicts_.find(p); c != conflicts_.end()) {
+    } else if (!conflicts_.empty() && (c = conflicts_.find(p)) != conflicts_.end()) {
       // REPLACE would overwrite whichever route holds the key first, which may be theirs.
       parked_[p] = "a route of protocol " + std::to_string(c->second) +
                    " holds this prefix at metric " + std::to_string(our_metric(p.afi)) +
                    " in table " + std::to_string(opts_.table);
       failed_.erase(p);
-      return;  // ours, if any, stays as it is
+      return present;  // ours, if any, stays as it is
+    } else if (!shape.parked.empty()) {
+      parked_[p] = shape.parked;
     } else {
-      Realized r = realize(p, shape, host_);
-      if (!r.parked.empty()) {
-        parked_[p] = std::move(r.parked);
-      } else {
-        target = std::move(r.route);
-      }
+      target.emplace(KernelRoute{p, shape.blackhole, shape.hops});
     }
-  } else if (stale_.count(p)) {
-    return;  // adopted from the previous run: kept until the sweep
+  } else if (!stale_.empty() && stale_.count(p)) {
+    return present;  // adopted from the previous run: kept until the sweep
   }
-  auto inst = installed_.find(p);
   if (target) {
-    if (inst != installed_.end() && inst->second == *target) {
-      failed_.erase(p);
-      return;
+    if (present && inst->second == *target) {
+      if (!failed_.empty()) failed_.erase(p);
+      return present;
     }
-    ops.push_back(Op{p, std::move(target), opts_.metric});
-  } else if (inst != installed_.end()) {
-    ops.push_back(Op{p, std::nullopt, opts_.metric});
-  } else {
+    ops.push_back(Op{p, std::move(target), opts_.metric, present ? &inst->second : nullptr});
+  } else if (present) {
+    ops.push_back(Op{p, std::nullopt, opts_.metric, nullptr});
+  } else if (!failed_.empty()) {
     failed_.erase(p);
   }
+  return present;
 }
 
-void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
-  buf_.clear();
-  const uint32_t first_seq = req_->next_seq();
+void FibEngine::submit_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
+  // Two batches in flight: one the kernel is applying, one queued behind it.
+  while (inflight_.size() >= 2)
+    finish_oldest(ops);
+  std::unique_ptr<nl::BatchSender::Batch> batch;
+  if (!spare_batches_.empty()) {
+    batch = std::move(spare_batches_.back());
+    spare_batches_.pop_back();
+  } else {
+    batch = std::make_unique<nl::BatchSender::Batch>();
+    batch->buf.reserve(opts_.batch_bytes);
+  }
+  auto& buf = batch->buf;
+  buf.clear();
+  nl::Socket& sock = sender_->socket();  // its sequence numbers are only drawn here
+  const uint32_t first_seq = sock.next_seq();
   uint32_t seq = first_seq;
   size_t last_at = 0;
-  for (size_t i = begin; i < end; ++i, seq = req_->next_seq()) {
-    last_at = buf_.size();
+  for (size_t i = begin; i < end; ++i, seq = sock.next_seq()) {
+    last_at = buf.size();
     const Op& op = ops[i];
     if (op.route) {
-      nl::append_replace(buf_, seq, false, *op.route, tag_for(op.prefix.afi));
+      nl::append_replace(buf, seq, false, *op.route, tag_for(op.prefix.afi));
     } else {
-      nl::append_delete(buf_, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
+      nl::append_delete(buf, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
     }
   }
   // Only the last request asks for an ack: the kernel answers failures anyway, so one ack
   // tells that the whole batch was handled.
-  auto* last = reinterpret_cast<nlmsghdr*>(buf_.data() + last_at);
+  auto* last = reinterpret_cast<nlmsghdr*>(buf.data() + last_at);
   last->nlmsg_flags |= NLM_F_ACK;
-  const uint32_t last_seq = last->nlmsg_seq;
+  batch->last_seq = last->nlmsg_seq;
+  sender_->submit(batch.get());
+  inflight_.push_back(InFlight{begin, end, first_seq, std::move(batch)});
+}
 
-  std::vector<nl::RequestError> errors;
-  const int err = req_->send_batch(buf_, last_seq, errors);
+void FibEngine::finish_oldest(std::vector<Op>& ops) {
+  InFlight f = std::move(inflight_.front());
+  inflight_.pop_front();
+  sender_->wait(f.batch.get());
   ++batches_;
-  if (err != 0) {
+  apply_results(ops, f.begin, f.end, f.first_seq, *f.batch);
+  spare_batches_.push_back(std::move(f.batch));
+}
+
+void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
+                              const nl::BatchSender::Batch& batch) {
+  if (batch.err != 0) {
     // The fate of each request is unknown: the dump will tell.
-    last_error_ = std::string("netlink batch: ") + std::strerror(err);
+    last_error_ = std::string("netlink batch: ") + std::strerror(batch.err);
     spdlog::warn("fib: {}; reconciling", last_error_);
     reconcile_ = true;
     return;
   }
   std::unordered_map<uint32_t, const nl::RequestError*> by_seq;
-  for (const auto& e : errors)
+  for (const auto& e : batch.errors)
     by_seq.emplace(e.seq, &e);
   const auto now = Clock::now();
   for (size_t i = begin; i < end; ++i) {
@@ -257,13 +349,19 @@ void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
     const bool gone = e != by_seq.end() && !op.route && e->second->error == ESRCH;
     if (e == by_seq.end() || gone) {
       if (op.route) {
-        installed_.insert_or_assign(op.prefix, std::move(*op.route));
+        // installed_ only changes here, and no entry is erased while a round writes, so the
+        // pointer taken by evaluate is still the entry.
+        if (op.installed) {
+          *op.installed = std::move(*op.route);
+        } else {
+          installed_.insert_or_assign(op.prefix, std::move(*op.route));
+        }
         ++written_;
       } else {
         if (op.metric == opts_.metric) installed_.erase(op.prefix);
         ++deleted_;
       }
-      failed_.erase(op.prefix);
+      if (!failed_.empty()) failed_.erase(op.prefix);
       continue;
     }
     ++errors_;
@@ -278,21 +376,26 @@ void FibEngine::write_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
   }
 }
 
-void FibEngine::write(std::vector<Op>& ops) {
+void FibEngine::pump(std::vector<Op>& ops) {
   // Requests are about 60-100 bytes; the chunk closes when the next one could overflow.
   constexpr size_t kMaxRequest = 512;
-  size_t begin = 0;
-  size_t bytes = 0;
-  for (size_t i = 0; i < ops.size(); ++i) {
-    bytes += ops[i].route ? 64 + 32 * ops[i].route->hops.size() : 48;
-    if (bytes + kMaxRequest >= opts_.batch_bytes || i + 1 == ops.size()) {
-      write_chunk(ops, begin, i + 1);
-      begin = i + 1;
-      bytes = 0;
-      // Our own echoes pile up in the monitor socket; keep it from overflowing.
-      read_monitor();
+  for (; scanned_ < ops.size(); ++scanned_) {
+    const Op& op = ops[scanned_];
+    chunk_bytes_ += op.route ? 64 + 32 * op.route->hops.size() : 48;
+    if (chunk_bytes_ + kMaxRequest >= opts_.batch_bytes) {
+      submit_chunk(ops, chunk_begin_, scanned_ + 1);
+      chunk_begin_ = scanned_ + 1;
+      chunk_bytes_ = 0;
     }
   }
+}
+
+void FibEngine::finish_writes(std::vector<Op>& ops) {
+  pump(ops);
+  if (chunk_begin_ < ops.size()) submit_chunk(ops, chunk_begin_, ops.size());
+  while (!inflight_.empty())
+    finish_oldest(ops);
+  chunk_begin_ = scanned_ = chunk_bytes_ = 0;
 }
 
 void FibEngine::round() {
@@ -305,7 +408,8 @@ void FibEngine::round() {
   }
   if (reachability_changed_) {
     host_.forget_resolutions();
-    dirty_.insert(direct_.begin(), direct_.end());
+    for (const auto& [p, w] : wanted_)
+      if (w.direct) dirty_.insert(p);
     reachability_changed_ = false;
   }
   if (reconcile_) {
@@ -336,22 +440,57 @@ void FibEngine::round() {
   for (const auto& [p, f] : failed_)
     if (f.next <= now) dirty_.insert(p);
 
+  // Devices, resolutions and the config may have changed since the last round.
+  decided_.clear();
+  last_key_ = nullptr;
+  last_decided_ = nullptr;
+  // From here until every batch is answered, ops point into installed_ (see forget_if_installed).
+  // Each prefix is evaluated once per round, and a batch's results touch only its own prefixes,
+  // so whether a prefix is installed does not change between the start of the round and its
+  // evaluation.
+  writing_ = true;
   if (all_dirty_) {
     all_dirty_ = false;
-    for (const auto& [p, w] : wanted_)
-      evaluate(p, ops);
-    std::vector<Prefix> leftovers;
-    for (const auto& [p, r] : installed_)
-      if (!wanted_.count(p)) leftovers.push_back(p);
-    for (const auto& p : leftovers)
-      evaluate(p, ops);
-    dirty_.clear();
+    grow_for(installed_, std::max(installed_.size(), wanted_.size()));
+    ops.reserve(ops.size() + wanted_.size());
+    const size_t installed_at_start = installed_.size();
+    size_t wanted_and_installed = 0;
+    for (auto& [p, w] : wanted_) {
+      wanted_and_installed += evaluate(p, &w, ops);
+      pump(ops);
+    }
+    // Routes of ours nobody wants (none when every installed one was just seen as wanted).
+    if (wanted_and_installed < installed_at_start) {
+      std::vector<Prefix> leftovers;
+      for (const auto& [p, r] : installed_)
+        if (!wanted_.count(p)) leftovers.push_back(p);
+      for (const auto& p : leftovers) {
+        evaluate(p, nullptr, ops);
+        pump(ops);
+      }
+    }
   } else {
-    for (const auto& p : dirty_)
+    grow_for(installed_, installed_.size() + dirty_.size() + fresh_.size());
+    ops.reserve(ops.size() + dirty_.size() + fresh_.size());
+    for (const auto& p : dirty_) {
       evaluate(p, ops);
-    dirty_.clear();
+      pump(ops);
+    }
+    for (const auto& [p, w] : fresh_) {
+      if (!dirty_.empty() && dirty_.count(p)) continue;
+      evaluate(p, w, ops);
+      pump(ops);
+    }
   }
-  if (!ops.empty()) write(ops);
+  dirty_.clear();
+  fresh_.clear();
+  finish_writes(ops);
+  writing_ = false;
+  for (const auto& r : deleted_while_writing_)
+    forget_if_installed(r);
+  deleted_while_writing_.clear();
+  // Whatever happened meanwhile (our own route echoes are filtered out in the kernel).
+  if (!ops.empty()) read_monitor();
   publish();
 }
 

@@ -4,6 +4,7 @@
 // (parked, refused by the kernel, or blocked by another program's route at the same key).
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "fib/kernel_route.hpp"
 #include "fib/netlink/host.hpp"
 #include "fib/netlink/route_msg.hpp"
+#include "fib/netlink/sender.hpp"
 #include "fib/netlink/socket.hpp"
 #include "fib/route_queue.hpp"
 #include "fib/writer.hpp"
@@ -26,8 +28,9 @@ class FibEngine {
   using Clock = std::chrono::steady_clock;
 
   static std::unique_ptr<FibEngine> open(WriterOptions options, std::string* error);
+  // requests: dumps and next-hop lookups; batches: route writes, on a thread of their own.
   FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests,
-            std::unique_ptr<nl::Socket> monitor);
+            std::unique_ptr<nl::Socket> monitor, std::unique_ptr<nl::Socket> batches);
 
   int monitor_fd() const { return monitor_->fd(); }
   // How long the thread may sleep before a retry or the stale deadline is due.
@@ -44,7 +47,34 @@ class FibEngine {
     Prefix prefix;
     std::optional<KernelRoute> route;  // nullopt: delete
     uint32_t metric = 0;               // for deletes of routes left at another metric
+    KernelRoute* installed = nullptr;  // the entry in installed_ it replaces, if any
   };
+  // What a wanted route becomes, minus its destination. It depends on the prefix only through
+  // its pool and family, so routes sharing (pool, family, own block, next hops) share one
+  // decision per round: no shape, reason text or device lookup per prefix.
+  struct ShapeKey {
+    const IpPool* pool = nullptr;
+    bgp::Afi afi{};
+    bool local = false;
+    std::vector<IpAddr> next_hops;
+    bool operator==(const ShapeKey&) const = default;
+  };
+  struct ShapeKeyHash {
+    size_t operator()(const ShapeKey& k) const {
+      size_t h = std::hash<const void*>()(k.pool) ^ (static_cast<size_t>(k.afi) << 1) ^ k.local;
+      for (const auto& a : k.next_hops)
+        h = h * 1099511628211ull ^ IpAddrHash()(a);
+      return h;
+    }
+  };
+  struct Decided {
+    bool none = false;    // shape none: not ours to install
+    bool direct = false;  // some hop resolved through the kernel's routes
+    std::string parked;   // non-empty: cannot be installed now
+    bool blackhole = false;
+    std::vector<KernelHop> hops;
+  };
+  const Decided& decide(const WantedRoute& w);
   struct Failure {
     int attempts = 0;
     Clock::time_point next;
@@ -53,9 +83,24 @@ class FibEngine {
 
   int load_kernel_routes();
   void on_monitor_message(const nlmsghdr* h);
-  void evaluate(const Prefix& p, std::vector<Op>& ops);
-  void write(std::vector<Op>& ops);
-  void write_chunk(std::vector<Op>& ops, size_t begin, size_t end);
+  // Someone else deleted a route of ours: if it is the one we hold, write it again.
+  void forget_if_installed(const KernelRoute& route);
+  struct Wanted {
+    WantedRoute route;
+    bool direct = false;  // some hop resolved through the kernel's routes: follows them
+  };
+  // Returns whether p has a route of ours installed.
+  bool evaluate(const Prefix& p, std::vector<Op>& ops);
+  bool evaluate(const Prefix& p, Wanted* wanted, std::vector<Op>& ops);
+  // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
+  // encoded and handed to the sender thread, and the next one is decided while the kernel
+  // applies it. Results are taken in order, at most two batches behind.
+  void pump(std::vector<Op>& ops);                 // after ops grew
+  void finish_writes(std::vector<Op>& ops);        // the rest, and every result
+  void submit_chunk(std::vector<Op>& ops, size_t begin, size_t end);
+  void finish_oldest(std::vector<Op>& ops);
+  void apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
+                     const nl::BatchSender::Batch& batch);
   void publish();
   nl::RouteTag tag_for(bgp::Afi afi, std::optional<uint32_t> metric = std::nullopt) const;
   uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
@@ -66,7 +111,7 @@ class FibEngine {
   nl::NetlinkHost host_;
   EncapConfig config_;
 
-  std::unordered_map<Prefix, WantedRoute, PrefixHash> wanted_;
+  std::unordered_map<Prefix, Wanted, PrefixHash> wanted_;
   std::unordered_map<Prefix, KernelRoute, PrefixHash> installed_;
   std::unordered_set<Prefix, PrefixHash> stale_;
   std::vector<std::pair<Prefix, uint32_t>> odd_metric_;  // ours, at a metric we no longer use
@@ -74,8 +119,16 @@ class FibEngine {
   std::unordered_map<Prefix, uint8_t, PrefixHash> conflicts_;  // prefix -> foreign protocol
   std::unordered_map<Prefix, Failure, PrefixHash> failed_;
   std::unordered_set<Prefix, PrefixHash> none_;    // wanted, but shape none
-  std::unordered_set<Prefix, PrefixHash> direct_;  // wanted with a hop resolved via the kernel
   std::unordered_set<Prefix, PrefixHash> dirty_;
+  // Prefixes of the last work taken from the queue with their wanted_ entry (nullptr:
+  // withdrawn), unique by construction (the queue coalesces per prefix): evaluated without
+  // going through dirty_ or looking them up again.
+  std::vector<std::pair<Prefix, Wanted*>> fresh_;
+  std::unordered_map<ShapeKey, Decided, ShapeKeyHash> decided_;  // cleared every round
+  const ShapeKey* last_key_ = nullptr;
+  const Decided* last_decided_ = nullptr;
+  bool writing_ = false;
+  std::vector<KernelRoute> deleted_while_writing_;
   bool all_dirty_ = false;
   bool reconcile_ = false;
   bool links_changed_ = false;
@@ -86,7 +139,17 @@ class FibEngine {
 
   uint64_t written_ = 0, deleted_ = 0, errors_ = 0, batches_ = 0;
   std::string last_error_;
-  std::vector<uint8_t> buf_;
+  std::unique_ptr<nl::BatchSender> sender_;
+  struct InFlight {
+    size_t begin = 0, end = 0;  // ops[begin, end)
+    uint32_t first_seq = 0;
+    std::unique_ptr<nl::BatchSender::Batch> batch;
+  };
+  std::deque<InFlight> inflight_;
+  std::vector<std::unique_ptr<nl::BatchSender::Batch>> spare_batches_;
+  size_t chunk_begin_ = 0;  // first op not yet in a batch
+  size_t scanned_ = 0;      // ops counted into chunk_bytes_
+  size_t chunk_bytes_ = 0;
 
   mutable std::mutex status_mu_;
   std::shared_ptr<const FibStatus> status_ = std::make_shared<FibStatus>();

@@ -3,10 +3,15 @@
 #include <netlink/attr.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <iterator>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -153,6 +158,39 @@ int Socket::request(const std::vector<uint8_t>& request, uint32_t seq,
       return 0;
     }
   }
+}
+
+int Socket::drop_own_route_echoes(uint8_t protocol, uint32_t table) {
+  // Classic BPF loads halfwords and words in network order, netlink fields are host order:
+  // constants are converted the same way, so the comparisons hold on either endianness.
+  constexpr uint32_t kType = offsetof(nlmsghdr, nlmsg_type);
+  constexpr uint32_t kRtm = NLMSG_HDRLEN;
+  constexpr uint32_t kAttr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(rtmsg));  // first attribute
+  const uint32_t compat_table = table < 256 ? table : RT_TABLE_COMPAT;
+  // Notifications carry RTA_TABLE first (fib_dump_info, rt6_fill_node); if a kernel ever
+  // puts something else first, the rtm_table byte alone decides for tables below 256 and
+  // the message is kept for the others.
+  // Jump offsets count from the next instruction.
+  const sock_filter code[] = {
+      /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+      /* 1 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kAttr + 8, 0, 11),  // too short: keep
+      /* 2 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, kType),
+      /* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohs(RTM_NEWROUTE), 0, 9),
+      /* 4 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, kRtm + offsetof(rtmsg, rtm_protocol)),
+      /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, protocol, 0, 7),
+      /* 6 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, kRtm + offsetof(rtmsg, rtm_table)),
+      /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, compat_table, 0, 5),
+      /* 8 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, kAttr + offsetof(rtattr, rta_type)),
+      /* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohs(RTA_TABLE), 0, 2),
+      /* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kAttr + RTA_LENGTH(0)),
+      /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(table), 2, 1),
+      /* 12 */ BPF_STMT(BPF_RET | BPF_K, table < 256 ? 0u : 0xffffffffu),  // no RTA_TABLE first
+      /* 13 */ BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),                     // keep
+      /* 14 */ BPF_STMT(BPF_RET | BPF_K, 0),                               // drop
+  };
+  sock_fprog prog{static_cast<unsigned short>(std::size(code)), const_cast<sock_filter*>(code)};
+  if (setsockopt(fd(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) != 0) return errno;
+  return 0;
 }
 
 int Socket::drain(const std::function<void(const nlmsghdr*)>& each) {

@@ -52,6 +52,12 @@ class Socket {
   // ENOBUFS when the kernel dropped notifications, another errno on failure.
   int drain(const std::function<void(const nlmsghdr*)>& each);
 
+  // Monitor sockets: a socket filter drops RTM_NEWROUTE notifications of routes carrying
+  // `protocol` in `table` inside the kernel, before they are queued. Those are the echoes of
+  // our own writes (one per route written), which the writer ignores anyway; deletes and
+  // everything of other protocols still arrive. Returns 0 or errno.
+  int drop_own_route_echoes(uint8_t protocol, uint32_t table);
+
  private:
   int receive(int flags);  // fills buf_, returns bytes or -errno
 

@@ -2,7 +2,8 @@
 # Link awareness: without tunl0, tunnel routes are parked and reported; they are installed
 # when tunl0 appears, parked again when it goes down (the kernel drops them) and back when it
 # comes up. A direct route follows its next hop when the admin's route to it changes, is
-# parked while the next hop is unreachable and comes back with it. Usage: link.sh TERN_FIB
+# parked while the next hop is unreachable and comes back with it. Routes of ours that
+# someone else deletes are written again. Usage: link.sh TERN_FIB
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/lab.sh"
@@ -38,5 +39,12 @@ fib_status_has "problem 100.96.0.0/26 parked attempts=0 10.20.0.5: no route to t
   lab_fail "unreachable next hop not reported"
 ip -n "$NS_NODE" route add 10.20.0.0/16 via 10.10.0.252
 lab_wait_for 10 "direct route back with its next hop" direct_via 10.10.0.252
+
+# Someone else deletes routes of ours: their delete notifications still reach the writer (its
+# socket filter drops only the RTM_NEWROUTE echoes of its own writes), which writes them again.
+ip -n "$NS_NODE" route del 100.64.0.0/26 proto bird
+ip -n "$NS_NODE" route del 100.96.0.0/26 proto bird
+lab_wait_for 10 "deleted tunnel route of ours written again" tunnel_routes 100
+lab_wait_for 10 "deleted direct route of ours written again" direct_via 10.10.0.252
 fib_stop
 lab_log PASS
