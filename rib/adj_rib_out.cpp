@@ -138,14 +138,17 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
     withdrawals.clear();
     groups.clear();
     group_of.clear();
-    // Take the window first and start loading its entries: the table is far larger than
-    // the caches.
+    // Take the window first and load its entries a few ahead of their use: the table is far
+    // larger than the caches.
     window.clear();
-    for (size_t n = 0; n < kWindow && !queue_.empty(); ++n) {
+    for (size_t n = 0; n < kWindow && !queue_.empty(); ++n)
       window.push_back(pop());
-      rib.prefetch(window.back());
-    }
-    for (const bgp::Prefix& p : window) {
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < std::min(kAhead, window.size()); ++i)
+      rib.prefetch(window[i]);
+    for (size_t i = 0; i < window.size(); ++i) {
+      if (i + kAhead < window.size()) rib.prefetch(window[i + kAhead]);
+      const bgp::Prefix& p = window[i];
       RouteEntry* e = rib.entry(p);
       if (e) e->dirty &= ~bit_;
       if (!e || e->empty()) {
