@@ -31,13 +31,6 @@ bgp::Message refresh(Family f, bgp::RefreshSubtype subtype) {
   return bgp::Message{r};
 }
 
-bool contains_as(const bgp::PathAttributes& a, uint32_t as) {
-  if (!a.as_path) return false;
-  for (const auto& seg : a.as_path->segments)
-    if (std::find(seg.asns.begin(), seg.asns.end(), as) != seg.asns.end()) return true;
-  return false;
-}
-
 }  // namespace
 
 Speaker::Speaker(bgp::asio::io_context& io, rib::LocalIdentity me, rib::DecisionOptions options)
@@ -63,7 +56,11 @@ std::string Speaker::listen(const bgp::asio::ip::tcp::endpoint& at) {
 
 rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
   auto p = std::make_unique<Peer>(io_);
-  p->id = next_id_++;
+  p->id = free_id();
+  if (p->id == 0) {
+    spdlog::error("peer {}: no peer id left (65,535 peers)", cfg.session.name);
+    return 0;
+  }
   p->policy = cfg.policy;
   p->import_filter = std::move(cfg.import_filter);
   p->export_filter = std::move(cfg.export_filter);
@@ -87,6 +84,13 @@ rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
   peers_[id] = std::move(p);
   if (started_) raw->session->start();
   return id;
+}
+
+rib::PeerId Speaker::free_id() const {
+  // Paths store their peer in 16 bits; a removed peer's id is free again (its paths are gone).
+  for (rib::PeerId id = 1; id <= 0xffff; ++id)
+    if (!peers_.contains(id)) return id;
+  return 0;
 }
 
 void Speaker::remove_peer(rib::PeerId id) {
@@ -385,7 +389,7 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
   rib::AttrRef out;
   const bgp::PathAttributes& in = path.attrs->attrs();
   // An eBGP peer would discard a path through its own AS (RFC 4271 9.1.2): not sent.
-  if (!(g.key.ebgp && contains_as(in, g.key.peer_as))) {
+  if (!(g.key.ebgp && in.as_path && rib::count_as(*in.as_path, g.key.peer_as) > 0)) {
     rib::PathOrigin origin;
     origin.local = path.peer == rib::kLocalPeer;
     if (!origin.local) {

@@ -44,6 +44,7 @@ class Speaker {
   uint16_t port() const { return listener_.port(); }
 
   // Peers are added before or after start(); a peer added after start() starts at once.
+  // Returns its id (0 when 65,535 peers exist already).
   rib::PeerId add_peer(SpeakerPeer peer);
   // Closes the session (Cease, administrative shutdown) and forgets the peer's routes.
   void remove_peer(rib::PeerId id);
@@ -147,6 +148,7 @@ class Speaker {
   void apply(Peer& p, const rib::GrHelper::Actions& a);
   void arm_gr_timer(Peer& p);
 
+  rib::PeerId free_id() const;
   GroupKey key_for(const Peer& p, int family) const;
   rib::AttrRef export_path(Group& g, const bgp::Prefix& p, const rib::Path& path);
   // Forgets what paths were exported as (membership changed, or the cache is full).
@@ -170,7 +172,6 @@ class Speaker {
   std::array<uint32_t, bgp::kFamilyCount> slots_used_{};
   std::map<rib::PeerId, std::unique_ptr<Peer>> peers_;
   bgp::Listener listener_;
-  rib::PeerId next_id_ = 1;
   bool started_ = false;
   bool flush_posted_ = false;
   // Work posted to the loop checks this is still alive: the speaker may be gone by then.

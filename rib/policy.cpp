@@ -10,13 +10,6 @@ uint32_t presented_as(const PeerPolicy& p, const LocalIdentity& me) {
   return p.local_as ? p.local_as : me.as;
 }
 
-size_t count_as(const bgp::AsPath& path, uint32_t as) {
-  size_t n = 0;
-  for (const auto& seg : path.segments)
-    n += std::count(seg.asns.begin(), seg.asns.end(), as);
-  return n;
-}
-
 void prepend(bgp::PathAttributes& a, uint32_t as) {
   if (!a.as_path) a.as_path = bgp::AsPath{};
   auto& segs = a.as_path->segments;
@@ -29,6 +22,13 @@ void prepend(bgp::PathAttributes& a, uint32_t as) {
 }
 
 }  // namespace
+
+size_t count_as(const bgp::AsPath& path, uint32_t as) {
+  size_t n = 0;
+  for (const auto& seg : path.segments)
+    n += std::count(seg.asns.begin(), seg.asns.end(), as);
+  return n;
+}
 
 ImportVerdict check_import(const bgp::PathAttributes& a, const PeerPolicy& from,
                            const LocalIdentity& me) {

@@ -37,6 +37,9 @@ enum class ImportVerdict : uint8_t {
 };
 const char* to_string(ImportVerdict v);
 
+// How often `as` appears in the path (loop detection, both directions).
+size_t count_as(const bgp::AsPath& path, uint32_t as);
+
 ImportVerdict check_import(const bgp::PathAttributes& a, const PeerPolicy& from,
                            const LocalIdentity& me);
 

@@ -15,8 +15,10 @@
 #include "bgp/session/listener.hpp"
 #include "bgp/session/session.hpp"
 #include "bgp/wire/format.hpp"
+#include "tools/json.hpp"
 
 using namespace tern::bgp;
+using tern::tools::json_escape;
 namespace asio = boost::asio;
 
 namespace {
@@ -44,16 +46,6 @@ const char* kUsage = R"(usage: tern-session [options]
   --exit-after S         stop (with a Cease) after S seconds
   --debug                verbose logs on stderr
 )";
-
-std::string json_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    o += c;
-  }
-  return o;
-}
 
 void emit(const std::string& line) {
   std::cout << line << std::endl;

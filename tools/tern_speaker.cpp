@@ -16,8 +16,10 @@
 #include "bgp/session/asio.hpp"
 #include "bgp/wire/format.hpp"
 #include "daemon/speaker.hpp"
+#include "tools/json.hpp"
 
 using namespace tern;
+using tools::json_str;
 namespace asio = boost::asio;
 
 namespace {
@@ -217,15 +219,6 @@ std::string parse_args(int argc, char** argv, Config& c) {
     c.peers.push_back(std::move(p));
   }
   return "";
-}
-
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') o += '\\';
-    if (static_cast<unsigned char>(ch) >= 0x20) o += ch;
-  }
-  return o + "\"";
 }
 
 std::string path_json(const rib::Path& p) {

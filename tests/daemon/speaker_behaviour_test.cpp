@@ -282,5 +282,22 @@ TEST(Speaker, AMemberThatStopsReadingIsSplitOffAndTheOthersGetEverything) {
   run_for(io, 200ms);
 }
 
+TEST(Speaker, ARemovedPeersIdIsGivenToTheNextPeer) {
+  // Paths keep their peer in 16 bits: ids must be reused, not counted up forever.
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.71", 0);
+  std::vector<std::unique_ptr<Node>> others;
+  for (int i = 2; i <= 4; ++i) {
+    others.push_back(make_node(io, "127.0.0.7" + std::to_string(i), 0));
+    peer(*a, *others.back());
+  }
+  const rib::PeerId second = a->peer_ids.at("127.0.0.73");
+  a->speaker->remove_peer(second);
+  auto late = make_node(io, "127.0.0.75", 0);
+  peer(*a, *late);
+  EXPECT_EQ(a->peer_ids.at("127.0.0.75"), second);
+  run_for(io, 50ms);
+}
+
 }  // namespace
 }  // namespace tern
