@@ -69,38 +69,28 @@ RouteShape decide_shape(const WantedRoute& route, const EncapConfig& config) {
   if (hops.empty()) return none("no next hop of the prefix's family");
 
   RouteShape shape{ShapeKind::kUnicast, {}, {}};
-  if (!v4) {
+  auto all_direct = [&](std::string why) {
     for (const auto& nh : hops)
       shape.hops.push_back(direct_hop(nh));
-    shape.reason = "IPv6: never tunnelled, direct via the next hop";
+    shape.reason = std::move(why);
     return shape;
-  }
-  if (!config.node_network) {
-    for (const auto& nh : hops)
-      shape.hops.push_back(direct_hop(nh));
-    shape.reason = "this node has no IPv4 address: pools not consulted, direct via the next hop";
-    return shape;
-  }
-  if (!pool) {
-    for (const auto& nh : hops)
-      shape.hops.push_back(direct_hop(nh));
-    shape.reason = "outside every pool: direct via the next hop";
-    return shape;
-  }
+  };
+  if (!v4) return all_direct("IPv6: never tunnelled, direct via the next hop");
+  if (!config.node_network)
+    return all_direct(
+        "this node has no IPv4 address: pools not consulted, direct via the next hop");
+  if (!pool) return all_direct("outside every pool: direct via the next hop");
 
-  const std::string subnet = bgp::to_string(*config.node_network);
   switch (pool->ipip) {
     case EncapMode::kNever:
-      for (const auto& nh : hops)
-        shape.hops.push_back(direct_hop(nh));
-      shape.reason = pool_name + " ipipMode Never: direct via the next hop";
-      break;
+      return all_direct(pool_name + " ipipMode Never: direct via the next hop");
     case EncapMode::kAlways:
       for (const auto& nh : hops)
         shape.hops.push_back(tunnel_hop(nh, config));
       shape.reason = pool_name + " ipipMode Always: via " + config.tunnel_device + " onlink";
       break;
     case EncapMode::kCrossSubnet: {
+      const std::string subnet = bgp::to_string(*config.node_network);
       int same = 0;
       for (const auto& nh : hops) {
         const bool in_subnet = contains(*config.node_network, nh);

@@ -73,7 +73,7 @@ FibEngine::FibEngine(WriterOptions options, std::unique_ptr<nl::Socket> requests
       host_(*req_, opts_.protocol),
       sender_(std::make_unique<nl::BatchSender>(std::move(batches))) {}
 
-nl::RouteTag FibEngine::tag_for(bgp::Afi, std::optional<uint32_t> metric) const {
+nl::RouteTag FibEngine::tag_for(std::optional<uint32_t> metric) const {
   return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
 }
 
@@ -307,9 +307,9 @@ void FibEngine::submit_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
     last_at = buf.size();
     const Op& op = ops[i];
     if (op.route) {
-      nl::append_replace(buf, seq, false, *op.route, tag_for(op.prefix.afi));
+      nl::append_replace(buf, seq, false, *op.route, tag_for());
     } else {
-      nl::append_delete(buf, seq, false, op.prefix, tag_for(op.prefix.afi, op.metric));
+      nl::append_delete(buf, seq, false, op.prefix, tag_for(op.metric));
     }
   }
   // Only the last request asks for an ack: the kernel answers failures anyway, so one ack

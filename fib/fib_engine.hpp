@@ -95,14 +95,14 @@ class FibEngine {
   // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
   // encoded and handed to the sender thread, and the next one is decided while the kernel
   // applies it. Results are taken in order, at most two batches behind.
-  void pump(std::vector<Op>& ops);                 // after ops grew
-  void finish_writes(std::vector<Op>& ops);        // the rest, and every result
+  void pump(std::vector<Op>& ops);           // after ops grew
+  void finish_writes(std::vector<Op>& ops);  // the rest, and every result
   void submit_chunk(std::vector<Op>& ops, size_t begin, size_t end);
   void finish_oldest(std::vector<Op>& ops);
   void apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
                      const nl::BatchSender::Batch& batch);
   void publish();
-  nl::RouteTag tag_for(bgp::Afi afi, std::optional<uint32_t> metric = std::nullopt) const;
+  nl::RouteTag tag_for(std::optional<uint32_t> metric = std::nullopt) const;
   uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
 
   WriterOptions opts_;
@@ -118,7 +118,7 @@ class FibEngine {
   std::unordered_map<Prefix, std::string, PrefixHash> parked_;
   std::unordered_map<Prefix, uint8_t, PrefixHash> conflicts_;  // prefix -> foreign protocol
   std::unordered_map<Prefix, Failure, PrefixHash> failed_;
-  std::unordered_set<Prefix, PrefixHash> none_;    // wanted, but shape none
+  std::unordered_set<Prefix, PrefixHash> none_;  // wanted, but shape none
   std::unordered_set<Prefix, PrefixHash> dirty_;
   // Prefixes of the last work taken from the queue with their wanted_ entry (nullptr:
   // withdrawn), unique by construction (the queue coalesces per prefix): evaluated without

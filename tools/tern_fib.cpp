@@ -167,14 +167,13 @@ int main(int argc, char** argv) {
       if (a1 == "none") {
         config.node_network.reset();
       } else {
-        const auto slash = a1.find('/');
-        auto addr = IpAddr::parse(a1.substr(0, slash));
-        if (!addr || slash == std::string::npos) {
+        // Prefix::parse clears the host bits: "10.192.0.2/16" is the node's network.
+        auto net = Prefix::parse(a1);
+        if (!net) {
           fail("bad address");
           continue;
         }
-        config.node_network =
-            network_of(*addr, static_cast<uint8_t>(std::stoi(a1.substr(slash + 1))));
+        config.node_network = *net;
       }
       writer->set_config(config);
     } else if (cmd == "pool") {

@@ -28,7 +28,6 @@ class NetlinkHost final : public HostView {
 
   std::optional<int> usable_link(const std::string& name) override;
   Resolution resolve(const IpAddr& next_hop) override;
-  std::string link_name(int ifindex) const;
 
  private:
   struct Link {

@@ -1,11 +1,11 @@
 #include "fib/netlink/socket.hpp"
 
-#include <netlink/attr.h>
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
 #include <sys/socket.h>
 
 #include <cerrno>
