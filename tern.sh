@@ -28,6 +28,8 @@ PACKAGES=(
   libnl-3-dev libnl-route-3-dev           # the FIB writer
   iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
   python3                                 # bench rib: prefix generator and poller
+  libprotobuf-dev protobuf-compiler       # api/tern.proto: the intent model and the API
+  libyaml-cpp-dev                         # Calico YAML manifests (--intent, ternctl apply)
 )
 
 deps() {

@@ -210,7 +210,7 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
     if (!accepted) {
       c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
                        static_cast<uint8_t>(verdict));
-    } else if (!from.import_filter.accepts(n.prefix)) {
+    } else if (!from.import_filter.decide(n.prefix).accept) {
       c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
                        static_cast<uint8_t>(rib::ImportVerdict::kFilteredOut));
     } else {
@@ -377,8 +377,10 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
   // the whole group is worth that.
   if (path.peer != rib::kLocalPeer && g.members.size() == 1 && g.members[0]->id == path.peer)
     return nullptr;
-  if (!g.key.filter.accepts(p)) return nullptr;
-  const auto key = std::make_pair(path.attrs.get(), rib::PeerId{path.peer});
+  const bool local = path.peer == rib::kLocalPeer;
+  const auto verdict = g.key.filter.decide(p, local);
+  if (!verdict.accept) return nullptr;
+  const Group::CacheKey key{path.attrs.get(), rib::PeerId{path.peer}, verdict.communities};
   if (g.last && g.last_key == key) return g.last->exported;
   if (auto it = g.cache.find(key); it != g.cache.end()) {
     g.last_key = key;
@@ -391,7 +393,7 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
   // An eBGP peer would discard a path through its own AS (RFC 4271 9.1.2): not sent.
   if (!(g.key.ebgp && in.as_path && rib::count_as(*in.as_path, g.key.peer_as) > 0)) {
     rib::PathOrigin origin;
-    origin.local = path.peer == rib::kLocalPeer;
+    origin.local = local;
     if (!origin.local) {
       auto src = peers_.find(path.peer);
       if (src != peers_.end()) {
@@ -401,7 +403,7 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
       }
     }
     if (auto a = rib::export_attrs(in, origin, g.policy, me_))
-      out = pool_.intern(g.key.filter.apply(std::move(*a)));
+      out = pool_.intern(g.key.filter.apply(std::move(*a), verdict.communities));
   }
   if (g.cache.size() >= kCacheLimit) forget_exports(g);
   auto it = g.cache.emplace(key, Group::Cached{path.attrs, out}).first;

@@ -126,15 +126,16 @@ class Speaker {
     std::vector<Peer*> members;
     // The one group of its key that catch-up and split-off groups merge into when drained.
     bool steady = false;
-    // (source attribute set, source peer) -> what it is exported as; holds the source set so
-    // its address cannot be reused while cached.
+    // (source attribute set, source peer, community rules that apply) -> what it is exported
+    // as; holds the source set so its address cannot be reused while cached.
     struct Cached {
       rib::AttrRef source;
       rib::AttrRef exported;
     };
-    std::map<std::pair<const rib::AttrSet*, rib::PeerId>, Cached> cache;
+    using CacheKey = std::tuple<const rib::AttrSet*, rib::PeerId, uint64_t>;
+    std::map<CacheKey, Cached> cache;
     // The last lookup: a table arriving in UPDATEs asks for the same set over and over.
-    std::pair<const rib::AttrSet*, rib::PeerId> last_key{nullptr, 0};
+    CacheKey last_key{nullptr, 0, 0};
     const Cached* last = nullptr;
   };
 
