@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "bgp/session/listener.hpp"
 #include "bgp/session/session.hpp"

@@ -1,6 +1,7 @@
 #include "rib/filter.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace tern::rib {
 
@@ -65,7 +66,7 @@ bgp::PathAttributes RouteFilter::apply(bgp::PathAttributes a, uint64_t which) co
     auto& c = a.large_communities ? *a.large_communities : a.large_communities.emplace();
     c.insert(c.end(), large.begin(), large.end());
     auto key = [](const bgp::LargeCommunity& x) {
-      return std::tuple(x.global, x.local1, x.local2);
+      return std::make_tuple(x.global, x.local1, x.local2);
     };
     std::sort(c.begin(), c.end(), [&](auto& x, auto& y) { return key(x) < key(y); });
     c.erase(std::unique(c.begin(), c.end()), c.end());

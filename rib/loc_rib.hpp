@@ -72,6 +72,7 @@ class LocRib {
   // path are kept until the next change to the RIB, so the caller can queue the withdrawal
   // first.
   RouteEntry* entry(const bgp::Prefix& p) { return routes_.find(p); }
+  const RouteEntry* entry(const bgp::Prefix& p) const { return routes_.find(p); }
   // A hint that `p` is about to be looked up (see PrefixTable::prefetch).
   void prefetch(const bgp::Prefix& p) const { routes_.prefetch(p); }
   template <class F>

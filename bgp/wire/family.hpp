@@ -3,6 +3,7 @@
 // one place that knows what IPv4 and IPv6 unicast look like on the wire (address width,
 // acceptable next-hop lengths); adding a family is one row.
 
+#include <compare>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -54,6 +55,7 @@ struct IpAddr {
   static std::optional<IpAddr> parse(std::string_view text);
   uint32_t v4_value() const;  // host order; only meaningful for IPv4
   bool operator==(const IpAddr&) const = default;
+  auto operator<=>(const IpAddr&) const = default;
 };
 std::string to_string(const IpAddr& a);
 
@@ -66,6 +68,7 @@ struct Prefix {
   static std::optional<Prefix> parse(std::string_view text);  // "10.0.0.0/24", "fd00::/64"
   Family family() const { return Family{afi, Safi::kUnicast}; }
   bool operator==(const Prefix&) const = default;
+  auto operator<=>(const Prefix&) const = default;
 };
 std::string to_string(const Prefix& p);
 

@@ -1,0 +1,50 @@
+#pragma once
+// Brings a running speaker to a plan: sessions are matched by their Calico name, and only the
+// difference is applied (a changed peer resets that session alone; unchanged ones keep
+// running), and originated routes are announced or withdrawn one by one.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daemon/plan/plan.hpp"
+#include "daemon/speaker.hpp"
+
+namespace tern {
+
+// The speaker's form of a planned session. `restarting`: we come back from a restart with our
+// kernel routes kept, so peers are asked to keep ours until we send End-of-RIB (RFC 4724 R
+// and F bits).
+SpeakerPeer speaker_peer(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting);
+
+// The attributes of a route this node originates: IGP, empty AS path (the speaker prepends
+// our AS toward eBGP peers and sets the next hop per peer).
+bgp::PathAttributes origination_attrs();
+
+class Peering {
+ public:
+  explicit Peering(Speaker& speaker) : speaker_(speaker) {}
+
+  struct Changes {
+    std::vector<std::string> added, removed, replaced;
+    size_t originated = 0, withdrawn = 0;
+    bool any() const {
+      return !added.empty() || !removed.empty() || !replaced.empty() || originated || withdrawn;
+    }
+  };
+  Changes apply(const plan::Plan& next, bool restarting);
+
+  // The speaker's id of a planned session; 0 when not running.
+  rib::PeerId id(const std::string& name) const;
+
+ private:
+  struct Running {
+    plan::PlannedPeer planned;
+    rib::PeerId id = 0;
+  };
+  Speaker& speaker_;
+  std::map<std::string, Running> running_;
+  std::vector<plan::Origination> originated_;  // sorted
+};
+
+}  // namespace tern
