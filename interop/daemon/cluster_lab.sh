@@ -1,0 +1,329 @@
+#!/usr/bin/env bash
+# ternd in a Calico-style cluster: two ternd nodes and one BIRD node configured the way
+# Calico's confd renders it, on one segment, all fed the same cluster intent (Calico v3
+# manifests). Each ternd must derive its mesh sessions (names, who waits), originate its
+# blocks, learn the others', and write kernel routes of the shape each pool's ipipMode asks.
+# Usage: cluster_lab.sh TERND_BINARY SCENARIO
+#
+# Scenarios:
+#   mesh          converge; kernel routes, BIRD's table, readiness, session names
+#   reconfigure   a pool's ipipMode changes at run time (SIGHUP): routes re-shaped, no
+#                 session reset; a bad manifest is refused and the running intent stays
+#   vxlan_switch  pools flipped to VXLAN only: ternd says BGP is not needed; restarted with
+#                 --backend vxlan it opens no BGP socket, its sessions are gone, it stays ready
+#   restart       SIGTERM keeps the kernel routes; BIRD keeps ternd's routes (graceful
+#                 restart) until ternd is back
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/../lib/lab.sh"
+source "$HERE/../lib/peers.sh"
+
+TERND=$1
+SCENARIO=$2
+lab_init "cluster-$SCENARIO"
+
+AS=64512
+NET=192.168.97
+# String order decides who waits: "192.168.97.10" < "192.168.97.2" < "192.168.97.3".
+declare -A ADDR=([n1]=$NET.10 [n2]=$NET.2 [n3]=$NET.3)
+declare -A IPIP_BLOCK=([n1]=10.244.10.0/26 [n2]=10.244.2.0/26 [n3]=10.244.3.0/26)
+declare -A CROSS_BLOCK=([n1]=10.245.10.0/26 [n2]=10.245.2.0/26 [n3]=10.245.3.0/26)
+declare -A NODE_NS IFACE
+
+lab_ns sw NS_SW
+lab_bridge "$NS_SW"
+for n in n1 n2 n3; do
+  var=NS_$n
+  lab_ns "$n" "$var"
+  NODE_NS[$n]=${!var}
+  lab_bridge_port "$NS_SW" "${NODE_NS[$n]}" "${ADDR[$n]}/24"
+  IFACE[$n]=$(ip -n "${NODE_NS[$n]}" -o -4 addr show to "$NET.0/24" | awk '{print $2}')
+done
+# This kernel has no ipip module: tunl0 is a stand-in of another type; the routes' shape is
+# what is checked (README).
+for n in n1 n2; do
+  ip -n "${NODE_NS[$n]}" link add tunl0 type veth peer name tunl0peer
+  ip -n "${NODE_NS[$n]}" link set tunl0peer up
+  ip -n "${NODE_NS[$n]}" link set tunl0 up
+done
+
+# ---------------------------------------------------------------- the cluster intent
+
+# intent IPIP_MODE CROSS_IPIP CROSS_VXLAN: every node gets the same manifests.
+intent() {
+  local ipip=$1 cross=$2 cross_vx=${3:-Never} ipip_vx=${4:-Never}
+  cat <<YAML
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata:
+  name: default
+spec:
+  asNumber: $AS
+  nodeToNodeMeshEnabled: true
+  nodeMeshMaxRestartTime: 60s
+YAML
+  for n in n1 n2 n3; do
+    cat <<YAML
+---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata:
+  name: $n
+  labels:
+    kubernetes.io/hostname: $n
+spec:
+  bgp:
+    ipv4Address: ${ADDR[$n]}/24
+---
+apiVersion: projectcalico.org/v3
+kind: BlockAffinity
+metadata:
+  name: $n-ipip
+spec:
+  node: $n
+  cidr: ${IPIP_BLOCK[$n]}
+  state: confirmed
+---
+apiVersion: projectcalico.org/v3
+kind: BlockAffinity
+metadata:
+  name: $n-cross
+spec:
+  node: $n
+  cidr: ${CROSS_BLOCK[$n]}
+YAML
+  done
+  cat <<YAML
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: ipip-pool
+spec:
+  cidr: 10.244.0.0/16
+  ipipMode: $ipip
+  vxlanMode: $ipip_vx
+  blockSize: 26
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: cross-pool
+spec:
+  cidr: 10.245.0.0/16
+  ipipMode: $cross
+  vxlanMode: $cross_vx
+YAML
+}
+
+# ---------------------------------------------------------------- nodes
+
+mesh_passive() {
+  [ "$(printf '%s\n%s\n' "$1" "$2" | LC_ALL=C sort | head -1)" = "$1" ] && [ "$1" != "$2" ]
+}
+
+# The BIRD node as confd renders a Calico node (reference 3.5, 4.2, 4.3): blackhole statics
+# for its blocks, calico_aggr, the pool accept, mesh sessions with the passive rule.
+bird_node() {
+  local me=n3 cfg p name passive
+  cfg="router id ${ADDR[$me]};
+protocol device { scan time 2; }
+protocol direct { ipv4; interface -\"cali*\", \"*\"; }
+protocol static { ipv4; route ${IPIP_BLOCK[$me]} blackhole; route ${CROSS_BLOCK[$me]} blackhole; }
+function calico_aggr() {
+  if ( net = ${IPIP_BLOCK[$me]} ) then { accept; }
+  if ( net ~ ${IPIP_BLOCK[$me]} ) then { reject; }
+  if ( net = ${CROSS_BLOCK[$me]} ) then { accept; }
+  if ( net ~ ${CROSS_BLOCK[$me]} ) then { reject; }
+}
+function calico_export_to_bgp_peers(bool internal_peer) {
+  calico_aggr();
+  if ( net ~ 10.244.0.0/16 ) then { accept; }
+  if ( net ~ 10.245.0.0/16 ) then { accept; }
+}
+template bgp bgp_template {
+  local as $AS;
+  graceful restart;
+  connect delay time 2; connect retry time 5; error wait time 5,30;
+  ipv4 { gateway recursive; import all; export filter { calico_export_to_bgp_peers(true); reject; }; };
+}"
+  for p in n1 n2; do
+    name="Mesh_${ADDR[$p]//./_}"
+    passive=""
+    mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" && passive="passive on;"
+    cfg+="
+protocol bgp $name from bgp_template {
+  neighbor ${ADDR[$p]} as $AS; source address ${ADDR[$me]}; $passive
+}"
+  done
+  start_bird "${NODE_NS[$me]}" "$cfg" n3
+}
+
+# ternd_node NAME [ARGS...]: ternd with the intent in $LAB_DIR/intent.yaml, its own store.
+declare -A TERND_PID
+ternd_node() {
+  local n=$1 run=${RUN[$1]:-0}
+  shift
+  RUN[$n]=$((run + 1))
+  lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" \
+    --intent "$LAB_DIR/intent.yaml" --store "$LAB_DIR/$n/intent.pb" \
+    --status "$LAB_DIR/$n.json" --stale-deferral 30 "$@"
+  TERND_PID[$n]=$LAB_LAST_PID
+  lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
+}
+declare -A RUN
+
+status() { cat "$LAB_DIR/$1.json"; }
+session_state() { status "$1" | jq -r --arg s "$2" '.sessions[] | select(.name == $s) | .state'; }
+established() { [ "$(session_state "$1" "$2")" = Established ]; }
+ready() { [ "$(status "$1" | jq -r .ready)" = true ]; }
+
+# kernel_routes NODE: our routes in NODE's main table, one per line, reduced to their shape.
+kernel_routes() {
+  ip -n "${NODE_NS[$1]}" -j route show proto bird |
+    jq -r '.[] | [.type // "unicast", .dst, (.gateway // "-"), (.dev // "-"),
+                  ((.flags // []) | index("onlink") | if . == null then "" else "onlink" end)]
+               | join(" ")' | sed 's/ *$//' | sed "s/ ${IFACE[$1]}/ IFACE/" | LC_ALL=C sort
+}
+
+# expect_kernel SECONDS NODE LINE...: the node's routes are exactly these, soon.
+expect_kernel() {
+  local secs=$1 n=$2
+  shift 2
+  local want
+  want=$(printf '%s\n' "$@" | LC_ALL=C sort)
+  local end=$((SECONDS + secs))
+  while [ $SECONDS -lt $end ]; do
+    [ "$(kernel_routes "$n")" = "$want" ] && return 0
+    sleep 0.3
+  done
+  lab_log "kernel routes of $n:"
+  kernel_routes "$n" >&2
+  lab_log "expected:"
+  printf '%s\n' "$want" >&2
+  lab_fail "kernel routes of $n differ"
+}
+
+# Routes each ternd node should hold, by ipipMode: Always -> tunl0 onlink; CrossSubnet inside
+# the node's own /24 -> direct over its interface; Never -> direct.
+mesh_routes() {
+  local me=$1 ipip=$2 p
+  echo "blackhole ${IPIP_BLOCK[$me]} - -"
+  echo "blackhole ${CROSS_BLOCK[$me]} - -"
+  for p in n1 n2 n3; do
+    [ "$p" = "$me" ] && continue
+    if [ "$ipip" = Always ]; then
+      echo "unicast ${IPIP_BLOCK[$p]} ${ADDR[$p]} tunl0 onlink"
+    else
+      echo "unicast ${IPIP_BLOCK[$p]} ${ADDR[$p]} IFACE"
+    fi
+    echo "unicast ${CROSS_BLOCK[$p]} ${ADDR[$p]} IFACE"
+  done
+}
+
+bird_has() { birdc_at n3 show route for "$1" | grep -q "via $2"; }
+
+# expect_mesh NODE IPIP_MODE: the node's kernel holds exactly mesh_routes, soon.
+expect_mesh() {
+  local n=$1 ipip=$2 lines=() l
+  while IFS= read -r l; do lines+=("$l"); done < <(mesh_routes "$n" "$ipip")
+  expect_kernel 20 "$n" "${lines[@]}"
+}
+
+scenario_mesh() {
+  intent Always CrossSubnet > "$LAB_DIR/intent.yaml"
+  bird_node
+  ternd_node n1
+  ternd_node n2
+  local n p
+  for n in n1 n2; do
+    for p in n1 n2 n3; do
+      [ "$p" = "$n" ] && continue
+      lab_wait_for 30 "$n: Mesh_${ADDR[$p]//./_} Established" established "$n" "Mesh_${ADDR[$p]//./_}"
+    done
+  done
+  expect_mesh n1 Always
+  expect_mesh n2 Always
+  lab_wait_for 10 "BIRD learns n1's blocks" bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}"
+  lab_wait_for 10 "BIRD learns n2's blocks" bird_has "${CROSS_BLOCK[n2]}" "${ADDR[n2]}"
+  # Nothing but the blocks leaves a node: BIRD holds exactly the two ternd nodes' four blocks
+  # besides its own.
+  local learned
+  learned=$(birdc_at n3 show route protocol 'Mesh_*' | grep -c 'via ')
+  [ "$learned" = 4 ] || lab_fail "BIRD learned $learned routes from ternd, expected 4"
+  lab_wait_for 10 "n1 ready" ready n1
+  lab_wait_for 10 "n2 ready" ready n2
+  # n1 (192.168.97.10 sorts first) waits for both peers: they open the sessions.
+  grep -q "${ADDR[n1]}" <(ip netns exec "${NODE_NS[n1]}" ss -tn state established '( sport = :179 )') ||
+    lab_fail "n1 should have accepted its sessions on port 179 (passive by string order)"
+}
+
+scenario_reconfigure() {
+  scenario_mesh
+  local before
+  before=$(status n1 | jq -c '[.sessions[] | {name, state}]')
+  intent Never CrossSubnet > "$LAB_DIR/intent.yaml"
+  kill -HUP "${TERND_PID[n1]}"
+  expect_mesh n1 Never
+  [ "$(status n1 | jq -c '[.sessions[] | {name, state}]')" = "$before" ] ||
+    lab_fail "a pool mode change touched the sessions"
+  grep -q 'peer .* changed' "$LAB_DIR/ternd-n1.0.err" && lab_fail "a session was reset"
+  # A bad manifest: refused with the document, line and field named; nothing changes.
+  printf 'apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: bad\nspec:\n  cidr: 10.246.0.0/16\n  blockSize: many\n' \
+    > "$LAB_DIR/intent.yaml"
+  kill -HUP "${TERND_PID[n1]}"
+  lab_wait_for 10 "the refusal in n1's status" \
+    bash -c "jq -r .last_error '$LAB_DIR/n1.json' | grep -q 'blockSize'"
+  lab_log "refused: $(status n1 | jq -r .last_error)"
+  expect_mesh n1 Never
+  for p in n2 n3; do established n1 "Mesh_${ADDR[$p]//./_}" || lab_fail "session to $p lost"; done
+}
+
+scenario_vxlan_switch() {
+  scenario_mesh
+  intent Never Never Always Always > "$LAB_DIR/intent.yaml"
+  kill -HUP "${TERND_PID[n1]}"
+  lab_wait_for 10 "n1 says BGP is not needed" \
+    bash -c "jq -e '.bgp_needed == false and (.notes | map(test(\"not needed\")) | any)' '$LAB_DIR/n1.json'"
+  grep -q 'not needed' "$LAB_DIR/ternd-n1.0.err" || lab_fail "the log does not say BGP is not needed"
+  # VXLAN routes are the node agent's: ternd's kernel routes for the pools go.
+  expect_kernel 20 n1
+  # The operator switches the backend: ternd restarts without BGP.
+  kill -TERM "${TERND_PID[n1]}"
+  wait "${TERND_PID[n1]}" 2>/dev/null || true
+  rm -f "$LAB_DIR/n1.json"
+  CALICO_NETWORKING_BACKEND=vxlan ternd_node n1
+  lab_wait_for 10 "n1 ready without BGP" ready n1
+  [ "$(status n1 | jq -r '.bgp_enabled, (.sessions | length)' | tr '\n' ' ')" = "false 0 " ] ||
+    lab_fail "n1 still runs BGP: $(status n1)"
+  ip netns exec "${NODE_NS[n1]}" ss -ltn | grep -q ':179 ' && lab_fail "n1 still listens for BGP"
+  lab_wait_for 20 "n2's session to n1 is down" \
+    bash -c "[ \"\$(jq -r '.sessions[] | select(.name == \"Mesh_${ADDR[n1]//./_}\") | .state' '$LAB_DIR/n2.json')\" != Established ]"
+  sleep 3
+  ready n1 || lab_fail "n1 not ready: $(status n1 | jq -r .ready_reason)"
+}
+
+scenario_restart() {
+  scenario_mesh
+  local routes
+  routes=$(kernel_routes n1)
+  kill -TERM "${TERND_PID[n1]}"
+  wait "${TERND_PID[n1]}" 2>/dev/null || true
+  [ "$(kernel_routes n1)" = "$routes" ] || lab_fail "SIGTERM removed kernel routes"
+  # No NOTIFICATION went out: BIRD keeps n1's blocks as a graceful restart helper.
+  sleep 1
+  bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}" || lab_fail "BIRD dropped n1's routes at once"
+  ternd_node n1
+  lab_wait_for 30 "n1 back to n3" established n1 "Mesh_${ADDR[n3]//./_}"
+  expect_mesh n1 Always
+  bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}" || lab_fail "BIRD lost n1's routes"
+}
+
+case "$SCENARIO" in
+  mesh) scenario_mesh ;;
+  reconfigure) scenario_reconfigure ;;
+  vxlan_switch) scenario_vxlan_switch ;;
+  restart) scenario_restart ;;
+  *) lab_fail "unknown scenario $SCENARIO" ;;
+esac
+lab_log "PASS"
