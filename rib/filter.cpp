@@ -1,6 +1,7 @@
 #include "rib/filter.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace tern::rib {
 
