@@ -1,9 +1,6 @@
 #include "fib/netlink/host.hpp"
 
-#include <linux/if.h>
 #include <linux/rtnetlink.h>
-#include <netlink/attr.h>
-#include <netlink/msg.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -22,34 +19,23 @@ bool NetlinkHost::set_link(int ifindex, const std::string& name, bool up) {
 }
 
 bool NetlinkHost::apply_link(const nlmsghdr* h) {
-  if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) return false;
-  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return false;
-  const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(h));
-  nlattr* tb[IFLA_MAX + 1] = {};
-  if (nlmsg_parse(const_cast<nlmsghdr*>(h), sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0)
-    return false;
-  if (h->nlmsg_type == RTM_DELLINK) {
-    auto it = links_.find(ifi->ifi_index);
+  auto l = parse_link(h);
+  if (!l) return false;
+  if (l->deleted) {
+    auto it = links_.find(l->ifindex);
     if (it == links_.end()) return false;
     by_name_.erase(it->second.name);
     links_.erase(it);
     return true;
   }
-  if (!tb[IFLA_IFNAME]) return false;
-  return set_link(ifi->ifi_index, nla_get_string(tb[IFLA_IFNAME]), ifi->ifi_flags & IFF_UP);
+  return set_link(l->ifindex, l->name, l->up);
 }
 
 int NetlinkHost::load_links() {
-  std::vector<uint8_t> req(NLMSG_SPACE(sizeof(ifinfomsg)));
-  auto* h = reinterpret_cast<nlmsghdr*>(req.data());
-  h->nlmsg_len = static_cast<uint32_t>(req.size());
-  h->nlmsg_type = RTM_GETLINK;
-  h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  h->nlmsg_seq = sock_.next_seq();
-  static_cast<ifinfomsg*>(NLMSG_DATA(h))->ifi_family = AF_UNSPEC;
+  const uint32_t seq = sock_.next_seq();
   links_.clear();
   by_name_.clear();
-  return sock_.dump(req, h->nlmsg_seq, [this](const nlmsghdr* m) { apply_link(m); });
+  return sock_.dump(link_dump_request(seq), seq, [this](const nlmsghdr* m) { apply_link(m); });
 }
 
 std::optional<int> NetlinkHost::usable_link(const std::string& name) {

@@ -1,5 +1,6 @@
 #include "fib/netlink/route_msg.hpp"
 
+#include <linux/if.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
@@ -223,6 +224,33 @@ std::optional<ParsedRoute> parse_route(const nlmsghdr* h) {
     p.route.hops.push_back(hop);
   }
   return p;
+}
+
+std::vector<uint8_t> link_dump_request(uint32_t seq) {
+  std::vector<uint8_t> buf;
+  Writer w(buf);
+  const size_t msg = w.begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq);
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  w.put(&ifi, sizeof(ifi));
+  w.end(msg);
+  return buf;
+}
+
+std::optional<ParsedLink> parse_link(const nlmsghdr* h) {
+  if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) return std::nullopt;
+  if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return std::nullopt;
+  const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(h));
+  nlattr* tb[IFLA_MAX + 1] = {};
+  if (nlmsg_parse(const_cast<nlmsghdr*>(h), sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0)
+    return std::nullopt;
+  ParsedLink l;
+  l.ifindex = ifi->ifi_index;
+  l.up = ifi->ifi_flags & IFF_UP;
+  l.deleted = h->nlmsg_type == RTM_DELLINK;
+  if (tb[IFLA_IFNAME]) l.name = nla_get_string(tb[IFLA_IFNAME]);
+  if (!l.deleted && l.name.empty()) return std::nullopt;
+  return l;
 }
 
 }  // namespace tern::fib::nl

@@ -1,11 +1,13 @@
 #pragma once
 // rtnetlink route messages: built straight into a batch buffer (one allocation per batch, not
-// per route), and parsed from dumps and notifications.
+// per route), and parsed from dumps and notifications. Link messages too: routes name their
+// devices by index, and only links say which name an index has.
 
 #include <linux/netlink.h>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "fib/kernel_route.hpp"
@@ -45,5 +47,18 @@ struct ParsedRoute {
 
 // nullopt for anything that is not an IPv4/IPv6 route message.
 std::optional<ParsedRoute> parse_route(const nlmsghdr* h);
+
+// RTM_GETLINK dump of every device.
+std::vector<uint8_t> link_dump_request(uint32_t seq);
+
+struct ParsedLink {
+  int ifindex = 0;
+  std::string name;  // may be empty in an RTM_DELLINK
+  bool up = false;   // IFF_UP: administratively up
+  bool deleted = false;
+};
+
+// nullopt for anything that is not a link message, and for an RTM_NEWLINK without a name.
+std::optional<ParsedLink> parse_link(const nlmsghdr* h);
 
 }  // namespace tern::fib::nl
