@@ -1,0 +1,33 @@
+#include "daemon/intent/duration.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tern::intent {
+namespace {
+
+TEST(Duration, GoSyntax) {
+  EXPECT_EQ(parse_duration_seconds("120s"), 120u);
+  EXPECT_EQ(parse_duration_seconds("2m30s"), 150u);
+  EXPECT_EQ(parse_duration_seconds("1h"), 3600u);
+  EXPECT_EQ(parse_duration_seconds("1.5h"), 5400u);
+  EXPECT_EQ(parse_duration_seconds("300ms"), 0u);
+  EXPECT_EQ(parse_duration_seconds("1500ms"), 1u);
+  EXPECT_EQ(parse_duration_seconds("0"), 0u);
+  EXPECT_EQ(parse_duration_seconds("1h2m3s4ms5us6ns"), 3723u);
+  EXPECT_EQ(parse_duration_seconds(".5m"), 30u);
+  EXPECT_EQ(parse_duration_seconds("+10s"), 10u);
+  EXPECT_EQ(parse_duration_seconds("-0s"), 0u);
+  EXPECT_EQ(parse_duration_seconds("2\xc2\xb5s"), 0u);
+  EXPECT_EQ(parse_duration(std::string_view("300ms")), std::chrono::milliseconds(300));
+}
+
+TEST(Duration, Rejects) {
+  for (const char* bad :
+       {"", "120", "s", "1x", "1.s.", "-5s", "1h-2m", "1 s", "abc", ".s", "99999999999h", "1s2"})
+    EXPECT_FALSE(parse_duration_seconds(bad)) << bad;
+  // Fits Go's int64 nanoseconds but not 32-bit seconds.
+  EXPECT_FALSE(parse_duration_seconds("2000000h"));
+}
+
+}  // namespace
+}  // namespace tern::intent
