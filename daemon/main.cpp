@@ -1,0 +1,143 @@
+// ternd: the tern daemon. See README.md and daemon/ternd.hpp.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <csignal>
+#include <iostream>
+
+#include "daemon/ternd.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: ternd [options]
+  --node-name NAME       this node (default: $NODENAME, else the host name)
+  --backend B            bird | vxlan | none (default: $CALICO_NETWORKING_BACKEND, else bird);
+                         vxlan and none run no BGP
+  --intent FILE          Calico projectcalico.org/v3 manifests to load at start and on SIGHUP
+  --store PATH           the intent store (default /var/lib/tern/intent.pb)
+  --status FILE          write status JSON here every second
+  --no-fib               do not write kernel routes
+  --route-protocol N     kernel route protocol number of our routes (default 12, bird)
+  --tunnel-device NAME   IPIP device (default tunl0)
+  --agent-owns-tunnels   the node agent programs IPIP routes; tern only direct ones
+  --stale-deferral SEC   keep routes adopted at start at most this long (default 240)
+  --log-level L          warn | info | debug (default info)
+Signals: SIGTERM/SIGINT stop and leave routes in the kernel (peers keep ours by graceful
+restart); SIGHUP re-reads --intent.
+)";
+
+template <typename T>
+bool parse_number(const std::string& s, T& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tern::TerndOptions o;
+  o.node_name = env("NODENAME");
+  std::string backend = env("CALICO_NETWORKING_BACKEND");
+  std::string level = "info";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "ternd: " << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    auto bad = [&](const std::string& v) {
+      std::cerr << "ternd: bad value for " << a << ": '" << v << "'\n";
+      std::exit(2);
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--node-name") {
+      o.node_name = value();
+    } else if (a == "--backend") {
+      backend = value();
+    } else if (a == "--intent") {
+      o.intent_file = value();
+    } else if (a == "--store") {
+      o.store_path = value();
+    } else if (a == "--status") {
+      o.status_path = value();
+    } else if (a == "--no-fib") {
+      o.fib = false;
+    } else if (a == "--route-protocol") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n) || n == 0 || n > 255) bad(v);
+      o.writer.protocol = static_cast<uint8_t>(n);
+    } else if (a == "--tunnel-device") {
+      o.tunnel_device = value();
+    } else if (a == "--agent-owns-tunnels") {
+      o.agent_owns_tunnels = true;
+    } else if (a == "--stale-deferral") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n)) bad(v);
+      o.writer.stale_deferral = std::chrono::seconds(n);
+    } else if (a == "--log-level") {
+      level = value();
+      if (level != "warn" && level != "info" && level != "debug") bad(level);
+    } else {
+      std::cerr << "ternd: unknown option " << a << "\n" << kUsage;
+      return 2;
+    }
+  }
+  if (backend.empty() || backend == "bird") {
+    o.backend = tern::plan::Backend::kBird;
+  } else if (backend == "vxlan") {
+    o.backend = tern::plan::Backend::kVxlan;
+  } else if (backend == "none") {
+    o.backend = tern::plan::Backend::kNone;
+  } else {
+    std::cerr << "ternd: backend '" << backend << "' is not bird, vxlan or none\n";
+    return 2;
+  }
+  if (o.node_name.empty()) {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) == 0) o.node_name = host;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ternd"));
+  spdlog::set_level(spdlog::level::from_str(level));
+
+  tern::bgp::asio::io_context io;
+  tern::Ternd ternd(io, o);
+  if (auto err = ternd.start(); !err.empty()) {
+    std::cerr << "ternd: " << err << "\n";
+    return 1;
+  }
+  boost::asio::signal_set stop_signals(io, SIGTERM, SIGINT);
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping; routes stay in the kernel", sig);
+    ternd.stop(false);
+    io.stop();
+  });
+  boost::asio::signal_set hup(io, SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      spdlog::info("SIGHUP: re-reading {}", o.intent_file);
+      ternd.reload();
+      wait_hup();
+    });
+  };
+  wait_hup();
+  io.run();
+  return 0;
+}
