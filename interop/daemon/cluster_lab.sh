@@ -12,7 +12,10 @@
 #   vxlan_switch  pools flipped to VXLAN only: ternd says BGP is not needed; restarted with
 #                 --backend vxlan it opens no BGP socket, its sessions are gone, it stays ready
 #   restart       SIGTERM keeps the kernel routes; BIRD keeps ternd's routes (graceful
-#                 restart) until ternd is back
+#                 restart) until ternd is back, started without --intent (the store has it)
+#   borrowed      a workload route on cali* inside another node's block is advertised as a
+#                 /32 (like BIRD's kernel learn) and withdrawn when the route goes
+#   corrupt_store a damaged store is refused at start with a clear message and left as it is
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/lab.sh"
@@ -165,9 +168,10 @@ ternd_node() {
   local n=$1 run=${RUN[$1]:-0}
   shift
   RUN[$n]=$((run + 1))
-  lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" \
-    --intent "$LAB_DIR/intent.yaml" --store "$LAB_DIR/$n/intent.pb" \
-    --status "$LAB_DIR/$n.json" --stale-deferral 30 "$@"
+  local intent=(--intent "$LAB_DIR/intent.yaml")
+  [ -n "${NO_INTENT:-}" ] && intent=()
+  lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" "${intent[@]}" \
+    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 "$@"
   TERND_PID[$n]=$LAB_LAST_PID
   lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
 }
@@ -181,7 +185,8 @@ ready() { [ "$(status "$1" | jq -r .ready)" = true ]; }
 # kernel_routes NODE: our routes in NODE's main table, one per line, reduced to their shape.
 kernel_routes() {
   ip -n "${NODE_NS[$1]}" -j route show proto bird |
-    jq -r '.[] | [.type // "unicast", .dst, (.gateway // "-"), (.dev // "-"),
+    jq -r '.[] | [.type // "unicast", (.dst | if test("/") then . else . + "/32" end),
+                  (.gateway // "-"), (.dev // "-"),
                   ((.flags // []) | index("onlink") | if . == null then "" else "onlink" end)]
                | join(" ")' | sed 's/ *$//' | sed "s/ ${IFACE[$1]}/ IFACE/" | LC_ALL=C sort
 }
@@ -313,10 +318,47 @@ scenario_restart() {
   # No NOTIFICATION went out: BIRD keeps n1's blocks as a graceful restart helper.
   sleep 1
   bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}" || lab_fail "BIRD dropped n1's routes at once"
-  ternd_node n1
+  # The intent comes from the store this time.
+  rm -f "$LAB_DIR/n1.json"
+  NO_INTENT=1 ternd_node n1
+  [ "$(status n1 | jq -r .intent_revision)" = 1 ] || lab_fail "the stored intent was not used"
   lab_wait_for 30 "n1 back to n3" established n1 "Mesh_${ADDR[n3]//./_}"
   expect_mesh n1 Always
   bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}" || lab_fail "BIRD lost n1's routes"
+}
+
+scenario_borrowed() {
+  scenario_mesh
+  local pod=10.244.10.7/32 # inside n1's block, running on n2
+  ip -n "${NODE_NS[n2]}" link add caliaaaa0001 type veth peer name caliaaaa0001p
+  ip -n "${NODE_NS[n2]}" link set caliaaaa0001 up
+  ip -n "${NODE_NS[n2]}" route add "$pod" dev caliaaaa0001 proto boot scope link
+  # A workload inside n2's own block stays beneath the block: never advertised.
+  ip -n "${NODE_NS[n2]}" route add 10.244.2.9/32 dev caliaaaa0001 proto boot scope link
+  local lines=() l
+  while IFS= read -r l; do lines+=("$l"); done < <(mesh_routes n1 Always)
+  expect_kernel 20 n1 "${lines[@]}" "unicast $pod ${ADDR[n2]} tunl0 onlink"
+  lab_wait_for 10 "BIRD learns the borrowed /32 from n2" bird_has "$pod" "${ADDR[n2]}"
+  birdc_at n3 show route for 10.244.2.9/32 | grep -q '10.244.2.9/32' &&
+    lab_fail "an address inside n2's own block was advertised"
+  ip -n "${NODE_NS[n2]}" route del "$pod" dev caliaaaa0001
+  expect_mesh n1 Always
+}
+
+scenario_corrupt_store() {
+  intent Always CrossSubnet > "$LAB_DIR/intent.yaml"
+  mkdir -p "$LAB_DIR/n1"
+  printf 'TERNINT1 but not really a store' > "$LAB_DIR/n1/intent.pb"
+  local sum
+  sum=$(sha256sum < "$LAB_DIR/n1/intent.pb")
+  local rc=0
+  ip netns exec "${NODE_NS[n1]}" "$TERND" --node-name n1 --intent "$LAB_DIR/intent.yaml" \
+    --store "$LAB_DIR/n1/intent.pb" > "$LAB_DIR/corrupt.out" 2> "$LAB_DIR/corrupt.err" || rc=$?
+  [ "$rc" = 1 ] || lab_fail "ternd started on a corrupt store (rc $rc)"
+  grep -q "intent.pb" "$LAB_DIR/corrupt.err" && grep -qi "corrupt" "$LAB_DIR/corrupt.err" ||
+    lab_fail "the refusal does not name the store and the problem: $(cat "$LAB_DIR/corrupt.err")"
+  lab_log "refused: $(cat "$LAB_DIR/corrupt.err")"
+  [ "$(sha256sum < "$LAB_DIR/n1/intent.pb")" = "$sum" ] || lab_fail "the corrupt store was rewritten"
 }
 
 case "$SCENARIO" in
@@ -324,6 +366,8 @@ case "$SCENARIO" in
   reconfigure) scenario_reconfigure ;;
   vxlan_switch) scenario_vxlan_switch ;;
   restart) scenario_restart ;;
+  borrowed) scenario_borrowed ;;
+  corrupt_store) scenario_corrupt_store ;;
   *) lab_fail "unknown scenario $SCENARIO" ;;
 esac
 lab_log "PASS"
