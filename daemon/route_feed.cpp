@@ -12,6 +12,14 @@ bool inside_any(const bgp::Prefix& p, const std::vector<bgp::Prefix>& nets) {
 }
 }  // namespace
 
+FeedRules feed_rules(const plan::Plan& p) {
+  FeedRules r;
+  for (const auto& o : p.originate)
+    if (o.kind != plan::Origination::Kind::kBorrowed) r.blackholed.push_back(o.prefix);
+  r.no_install = p.no_install;
+  return r;
+}
+
 std::optional<fib::WantedRoute> wanted_route(const bgp::Prefix& prefix,
                                              std::span<const rib::Path> paths,
                                              const FeedRules& rules) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "daemon/plan/plan.hpp"
 #include "fib/writer.hpp"
 #include "rib/loc_rib.hpp"
 
@@ -19,6 +20,9 @@ struct FeedRules {
   std::vector<bgp::Prefix> no_install;
   bool operator==(const FeedRules&) const = default;
 };
+
+// What a plan says about kernel routes of its own originations and of service ranges.
+FeedRules feed_rules(const plan::Plan& plan);
 
 // The route to install for `prefix` whose multipath set is `paths` (best first); nullopt when
 // nothing of ours belongs in the kernel.

@@ -282,7 +282,14 @@ void Speaker::arm_gr_timer(Peer& p) {
 
 // ---- sessions ----
 
+std::string Speaker::peer_name(rib::PeerId id) const {
+  if (id == rib::kLocalPeer) return "local";
+  auto it = peers_.find(id);
+  return it == peers_.end() ? "" : it->second->session->config().name;
+}
+
 void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
+  if (on_session_change) on_session_change(*p.session, before, now);
   if (now == bgp::State::kEstablished) {
     const auto& n = *p.session->negotiated();
     const auto& sc = p.session->config();

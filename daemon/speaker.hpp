@@ -75,6 +75,10 @@ class Speaker {
   // Every change of a prefix's best path or multipath set (the FIB's input). It must not call
   // back into the speaker.
   std::function<void(const rib::BestChange&)> on_best_change;
+  // Every session state change (events for the API), before the speaker acts on it.
+  std::function<void(const bgp::Session&, bgp::State from, bgp::State to)> on_session_change;
+  // The session name of a peer ("local" for kLocalPeer, "" when unknown).
+  std::string peer_name(rib::PeerId id) const;
 
  private:
   struct Group;

@@ -31,14 +31,6 @@ bool same_identity(const plan::Plan& a, const plan::Plan& b) {
          a.ipv6_address == b.ipv6_address;
 }
 
-FeedRules feed_rules(const plan::Plan& p) {
-  FeedRules r;
-  for (const auto& o : p.originate)
-    if (o.kind != plan::Origination::Kind::kBorrowed) r.blackholed.push_back(o.prefix);
-  r.no_install = p.no_install;
-  return r;
-}
-
 const char* backend_name(plan::Backend b) {
   switch (b) {
     case plan::Backend::kBird:
@@ -136,6 +128,10 @@ std::string Ternd::apply_intent(api::Intent next) {
   return "";
 }
 
+plan::Plan Ternd::plan_for(const api::Intent& intent) const {
+  return with_learned(plan::make_plan(intent, options_.node_name, options_.backend));
+}
+
 plan::Plan Ternd::with_learned(plan::Plan p) const {
   if (learned_.empty() || !p.bgp_enabled) return p;
   const std::vector<bgp::Prefix> learned(learned_.begin(), learned_.end());
@@ -227,11 +223,13 @@ void Ternd::apply_plan(plan::Plan planned) {
 void Ternd::start_bgp() {
   speaker_ = std::make_unique<Speaker>(
       io_, rib::LocalIdentity{plan_.local_as, plan_.router_id, plan_.cluster_id});
-  if (feed_) {
-    speaker_->on_best_change = [this](const rib::BestChange& c) {
-      feed_->on_change(c.prefix, {c.after.data(), c.after.size()});
-    };
-  }
+  speaker_->on_best_change = [this](const rib::BestChange& c) {
+    if (feed_) feed_->on_change(c.prefix, {c.after.data(), c.after.size()});
+    if (on_route_change) on_route_change(c);
+  };
+  speaker_->on_session_change = [this](const bgp::Session& s, bgp::State from, bgp::State to) {
+    if (on_session_change) on_session_change(s, from, to);
+  };
   speaker_->on_end_of_rib = [this](rib::PeerId, bgp::Family) { check_initial_sync(); };
   bgp::asio::ip::address at;
   if (plan_.bind_address) {

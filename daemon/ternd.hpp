@@ -74,6 +74,15 @@ class Ternd {
   TerndStatus status() const;
   const api::Intent& intent() const;
   const plan::Plan& current_plan() const { return plan_; }
+  // The plan an intent would give this node (with what it learned from the kernel).
+  plan::Plan plan_for(const api::Intent& intent) const;
+  const Speaker* speaker() const { return speaker_.get(); }
+  fib::FibWriter* writer() const { return writer_.get(); }
+  std::chrono::system_clock::time_point started() const { return started_; }
+
+  // Hooks for the API's event streams; they survive the speaker being rebuilt.
+  std::function<void(const bgp::Session&, bgp::State from, bgp::State to)> on_session_change;
+  std::function<void(const rib::BestChange&)> on_route_change;
 
  private:
   // The planner's plan plus the borrowed addresses learned from workload routes.
@@ -104,6 +113,7 @@ class Ternd {
   // once its initial exchange is done (the identity changed, all sessions restarted).
   std::set<bgp::Prefix> leftovers_;
   std::string last_error_;
+  std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
   bgp::asio::steady_timer timer_;
   // Host routes on workload interfaces (Felix's cali*), like BIRD's kernel `learn`.
   std::unique_ptr<fib::WorkloadMonitor> monitor_;
