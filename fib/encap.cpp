@@ -133,4 +133,25 @@ std::string to_string(const RouteShape& shape, const Prefix& prefix) {
   return out;
 }
 
+std::string shape_text(const RouteShape& shape) {
+  switch (shape.kind) {
+    case ShapeKind::kNone:
+      return "none";
+    case ShapeKind::kBlackhole:
+      return "blackhole";
+    case ShapeKind::kUnicast:
+      break;
+  }
+  std::string out;
+  const bool multi = shape.hops.size() > 1;
+  for (const auto& hop : shape.hops) {
+    if (!out.empty()) out += ' ';
+    out += multi ? "nexthop via " : "via ";
+    out += bgp::to_string(hop.gateway);
+    if (!hop.device.empty()) out += " dev " + hop.device;
+    if (hop.onlink) out += " onlink";
+  }
+  return out;
+}
+
 }  // namespace tern::fib

@@ -44,5 +44,9 @@ const IpPool* pool_of(const Prefix& prefix, const std::vector<IpPool>& pools);
 
 // `ip route`-like text of a shape, for logs and the tool.
 std::string to_string(const RouteShape& shape, const Prefix& prefix);
+// The same without the destination, as views show it: "none", "blackhole", "via NH dev tunl0
+// onlink", "nexthop via NH nexthop via ..." (a direct hop names no device: the kernel's
+// routes decide it).
+std::string shape_text(const RouteShape& shape);
 
 }  // namespace tern::fib

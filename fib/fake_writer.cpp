@@ -1,5 +1,7 @@
 #include "fib/fake_writer.hpp"
 
+#include "fib/view_order.hpp"
+
 namespace tern::fib {
 
 void FakeWriter::set_config(EncapConfig config) {
@@ -51,6 +53,31 @@ std::shared_ptr<const FibStatus> FakeWriter::status() const {
   s->initial_sync_done = synced_;
   s->swept = synced_;
   return s;
+}
+
+FibRouteView FakeWriter::describe(const WantedRoute& route) const {
+  const RouteShape shape = decide_shape(route, config_);
+  return FibRouteView{route.prefix, shape_text(shape),
+                      shape.kind == ShapeKind::kNone ? "not ours" : "installed", shape.reason, 0};
+}
+
+std::future<FibView> FakeWriter::view(std::optional<Prefix> prefix, size_t limit) {
+  std::lock_guard lock(mu_);
+  FibView out;
+  if (prefix) {
+    if (auto it = wanted_.find(*prefix); it != wanted_.end())
+      out.routes.push_back(describe(it->second));
+  } else {
+    FirstPrefixes first(limit);
+    for (const auto& [p, r] : wanted_)
+      first.offer(p);
+    out.truncated = first.truncated();
+    for (const auto& p : first.take())
+      out.routes.push_back(describe(wanted_.at(p)));
+  }
+  std::promise<FibView> done;
+  done.set_value(std::move(out));
+  return done.get_future();
 }
 
 std::optional<RouteShape> FakeWriter::shape(const Prefix& prefix) const {

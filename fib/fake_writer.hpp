@@ -20,6 +20,8 @@ class FakeWriter final : public FibWriter {
   void reconcile() override;
   std::future<void> flush() override;
   std::shared_ptr<const FibStatus> status() const override;
+  // Every shape but none counts as installed, as a kernel that refuses nothing would have it.
+  std::future<FibView> view(std::optional<Prefix> prefix, size_t limit) override;
 
   // The shape the netlink writer would install for prefix; nullopt when not wanted. Shapes of
   // kind none are kept so tests can read their reason.
@@ -30,6 +32,8 @@ class FakeWriter final : public FibWriter {
   int reconciles() const;
 
  private:
+  FibRouteView describe(const WantedRoute& route) const;  // under mu_
+
   mutable std::mutex mu_;
   EncapConfig config_;
   std::unordered_map<Prefix, WantedRoute, PrefixHash> wanted_;

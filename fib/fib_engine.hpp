@@ -41,6 +41,8 @@ class FibEngine {
   // Reconcile, sweep, retries, then write everything dirty. Publishes status.
   void round();
   std::shared_ptr<const FibStatus> status() const;
+  // What is wanted and held per prefix; between rounds, on the engine's thread.
+  FibView view(const std::optional<Prefix>& prefix, size_t limit) const;
 
  private:
   struct Op {
@@ -102,6 +104,9 @@ class FibEngine {
   void apply_results(std::vector<Op>& ops, size_t begin, size_t end, uint32_t first_seq,
                      const nl::BatchSender::Batch& batch);
   void publish();
+  // nullopt when neither wanted nor ours in the kernel.
+  std::optional<FibRouteView> describe(const Prefix& p) const;
+  std::string kernel_text(const KernelRoute& route) const;
   nl::RouteTag tag_for(std::optional<uint32_t> metric = std::nullopt) const;
   uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
 

@@ -38,6 +38,8 @@ void NetlinkWriter::run() {
     engine_->round();
     for (auto& f : work.flushes)
       f.set_value();
+    for (auto& v : work.views)
+      v.done.set_value(engine_->view(v.prefix, v.limit));
     if (work.stop) break;
   }
 }

@@ -30,6 +30,9 @@ class NetlinkWriter final : public FibWriter {
   void reconcile() override { queue_.reconcile(); }
   std::future<void> flush() override { return queue_.flush(); }
   std::shared_ptr<const FibStatus> status() const override;
+  std::future<FibView> view(std::optional<Prefix> prefix, size_t limit) override {
+    return queue_.view(prefix, limit);
+  }
 
   explicit NetlinkWriter(std::unique_ptr<FibEngine> engine);  // use start()
 

@@ -73,6 +73,14 @@ std::future<void> RouteQueue::flush() {
   return f;
 }
 
+std::future<FibView> RouteQueue::view(std::optional<Prefix> prefix, size_t limit) {
+  std::lock_guard lock(mu_);
+  pending_.views.push_back(ViewRequest{prefix, limit, {}});
+  auto f = pending_.views.back().done.get_future();
+  signal_locked();
+  return f;
+}
+
 QueuedWork RouteQueue::take() {
   std::lock_guard lock(mu_);
   QueuedWork out = std::move(pending_);

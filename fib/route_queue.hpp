@@ -10,8 +10,16 @@
 #include <vector>
 
 #include "fib/types.hpp"
+#include "fib/writer.hpp"
 
 namespace tern::fib {
+
+// A view asked for, answered after the work taken with it has been acted on.
+struct ViewRequest {
+  std::optional<Prefix> prefix;
+  size_t limit = 0;
+  std::promise<FibView> done;
+};
 
 struct QueuedWork {
   // nullopt: withdrawn. Order is first-touch order; later states overwrite in place.
@@ -21,9 +29,10 @@ struct QueuedWork {
   bool reconcile = false;
   bool stop = false;
   std::vector<std::promise<void>> flushes;
+  std::vector<ViewRequest> views;
   bool empty() const {
     return routes.empty() && !config && !initial_sync_done && !reconcile && !stop &&
-           flushes.empty();
+           flushes.empty() && views.empty();
   }
 };
 
@@ -41,6 +50,7 @@ class RouteQueue {
   void reconcile();
   void stop();
   std::future<void> flush();
+  std::future<FibView> view(std::optional<Prefix> prefix, size_t limit);
 
   // Everything pending, leaving the queue empty.
   QueuedWork take();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,28 @@ struct FibStatus {
   std::string last_error;
 };
 
+// What the writer holds for one prefix, for the API's `fib` and `explain`.
+struct FibRouteView {
+  Prefix prefix;
+  // `ip route`-like text without the destination: what the kernel holds of ours when
+  // installed or stale ("blackhole", "via 10.0.0.2 dev tunl0 onlink", "nexthop via ... nexthop
+  // via ..."), otherwise the wanted shape ("none" when not ours; a direct hop as "via NH").
+  std::string shape;
+  // "installed", "pending" (not written yet, or ours and no longer wanted), "parked" (device or
+  // next hop missing), "failed" (kernel refused), "conflict" (another program's route holds
+  // the key), "not ours" (shape none), "stale" (adopted at start, not wanted again yet).
+  std::string state;
+  // The shape decision's reason; when not installed, why first ("tunl0 is missing or down;
+  // pool ... ipipMode Always: via tunl0 onlink").
+  std::string reason;
+  int attempts = 0;  // failed writes so far
+};
+
+struct FibView {
+  std::vector<FibRouteView> routes;  // by prefix: IPv4 first, then address, then length
+  bool truncated = false;            // more prefixes than the limit
+};
+
 struct WriterOptions {
   uint8_t protocol = 12;  // RTPROT_BIRD: what Calico's tooling expects of BGP routes
   uint32_t table = 254;   // main
@@ -67,6 +90,11 @@ class FibWriter {
   // Ready once everything handed over before the call has been acted on.
   virtual std::future<void> flush() = 0;
   virtual std::shared_ptr<const FibStatus> status() const = 0;
+  // Ready once everything handed over before the call has been acted on: the one prefix (an
+  // empty view when the writer knows nothing of it; limit unused), or the first `limit`
+  // prefixes it wants or holds, in view order. One lookup for a prefix, O(n log limit) for a
+  // listing of n.
+  virtual std::future<FibView> view(std::optional<Prefix> prefix, size_t limit) = 0;
 };
 
 }  // namespace tern::fib

@@ -15,6 +15,9 @@
 //   reconcile
 //   wait                              wait until written; prints "ready ..." with the status
 //   status                            prints the status and every reported problem
+//   view [PREFIX]                     what the writer holds for PREFIX, or for the first 1000
+//                                     prefixes: "view PREFIX STATE SHAPE | REASON" lines, then
+//                                     "viewed N truncated=0|1"
 //   mark                              restart the clock the next "ready" line reports
 //   sleep MS
 //
@@ -29,6 +32,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -248,6 +252,18 @@ int main(int argc, char** argv) {
       for (const auto& p : s->problems)
         std::printf("problem %s %s attempts=%d %s\n", tern::bgp::to_string(p.prefix).c_str(),
                     p.state.c_str(), p.attempts, p.reason.c_str());
+      std::fflush(stdout);
+    } else if (cmd == "view") {
+      std::optional<Prefix> p;
+      if (!a1.empty() && !(p = Prefix::parse(a1))) {
+        fail("bad prefix");
+        continue;
+      }
+      const FibView v = writer->view(p, 1000).get();
+      for (const auto& r : v.routes)
+        std::printf("view %s %s %s | %s\n", tern::bgp::to_string(r.prefix).c_str(), r.state.c_str(),
+                    r.shape.c_str(), r.reason.c_str());
+      std::printf("viewed %zu truncated=%d\n", v.routes.size(), v.truncated ? 1 : 0);
       std::fflush(stdout);
     } else if (cmd == "mark") {
       mark = Clock::now();

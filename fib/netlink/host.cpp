@@ -44,6 +44,11 @@ std::optional<int> NetlinkHost::usable_link(const std::string& name) {
   return it->second;
 }
 
+std::string NetlinkHost::link_name(int ifindex) const {
+  auto it = links_.find(ifindex);
+  return it != links_.end() ? it->second.name : "if" + std::to_string(ifindex);
+}
+
 Resolution NetlinkHost::resolve(const IpAddr& next_hop) {
   if (auto it = resolved_.find(next_hop); it != resolved_.end()) return it->second;
   Resolution r;

@@ -27,6 +27,8 @@ class NetlinkHost final : public HostView {
   bool has_resolutions() const { return !resolved_.empty(); }
 
   std::optional<int> usable_link(const std::string& name) override;
+  // For views: the device's name, or "if<N>" when it is gone.
+  std::string link_name(int ifindex) const;
   Resolution resolve(const IpAddr& next_hop) override;
 
  private:

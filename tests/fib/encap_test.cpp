@@ -88,6 +88,19 @@ TEST(Encap, MultipathHopsEachGetTheirOwnCrossSubnetShape) {
   EXPECT_NE(s.reason.find("the others via tunl0"), std::string::npos) << s.reason;
 }
 
+TEST(Encap, ShapeTextLeavesOutTheDestination) {
+  auto cross = node(EncapMode::kCrossSubnet);
+  EXPECT_EQ(shape_text(decide_shape(remote("192.168.5.7/32", {"10.200.0.9"}), cross)),
+            "via 10.200.0.9 dev tunl0 onlink");
+  EXPECT_EQ(shape_text(decide_shape(remote("192.168.5.7/32", {"10.192.0.3", "10.200.0.9"}), cross)),
+            "nexthop via 10.192.0.3 nexthop via 10.200.0.9 dev tunl0 onlink");
+  EXPECT_EQ(shape_text(decide_shape(WantedRoute{pfx("192.168.9.0/26"), {}, true}, cross)),
+            "blackhole");
+  EXPECT_EQ(shape_text(decide_shape(remote("192.168.5.7/32", {"10.192.0.3"}),
+                                    node(EncapMode::kNever, EncapMode::kAlways))),
+            "none");
+}
+
 TEST(Encap, LocalBlockIsBlackholed) {
   for (auto mode : {EncapMode::kAlways, EncapMode::kCrossSubnet, EncapMode::kNever}) {
     WantedRoute r{pfx("192.168.221.192/26"), {}, true};

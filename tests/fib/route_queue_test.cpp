@@ -63,6 +63,24 @@ TEST(RouteQueue, ConfigIsLatestWinsAndCommandsAreFlags) {
   EXPECT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
 }
 
+TEST(RouteQueue, AViewIsTakenWithTheWorkBeforeIt) {
+  RouteQueue q;
+  q.update(WantedRoute{pfx("192.168.1.0/26"), {ip("10.0.0.1")}, false});
+  auto answer = q.view(pfx("192.168.1.0/26"), 5);
+  EXPECT_TRUE(readable(q.wake_fd()));
+  QueuedWork w = q.take();
+  EXPECT_FALSE(w.empty());
+  ASSERT_EQ(w.routes.size(), 1u);
+  ASSERT_EQ(w.views.size(), 1u);
+  EXPECT_EQ(w.views[0].prefix, pfx("192.168.1.0/26"));
+  EXPECT_EQ(w.views[0].limit, 5u);
+  FibView v;
+  v.truncated = true;
+  w.views[0].done.set_value(v);
+  EXPECT_TRUE(answer.get().truncated);
+  EXPECT_TRUE(q.take().empty());
+}
+
 TEST(RouteQueue, ProducerAndConsumerOnTwoThreads) {
   RouteQueue q;
   std::thread producer([&] {
