@@ -41,8 +41,8 @@ std::string what_differs(const plan::PlannedPeer& a, const plan::PlannedPeer& b)
 
 std::string address_text(const plan::PlannedPeer& p) {
   std::string a = bgp::to_string(p.address);
-  if (p.port != 179) a = (p.address.afi == bgp::Afi::kIpv6 ? "[" + a + "]" : a) + ":" +
-                         std::to_string(p.port);
+  if (p.port != 179)
+    a = (p.address.afi == bgp::Afi::kIpv6 ? "[" + a + "]" : a) + ":" + std::to_string(p.port);
   return a;
 }
 
@@ -75,7 +75,8 @@ void diff_sessions(const plan::Plan& before, const plan::Plan& after, api::Chang
       c->set_action("change");
       c->set_address(address_text(*it->second));
       std::string d = what_differs(*p, *it->second);
-      if (identity_changed) d = d.empty() ? "this node's AS or router id" : d + ", this node's AS or router id";
+      if (identity_changed)
+        d = d.empty() ? "this node's AS or router id" : d + ", this node's AS or router id";
       c->set_detail(d);
     }
   }
@@ -113,11 +114,7 @@ std::string kernel_shape(const plan::Plan& plan, const bgp::Prefix& prefix,
   if (!wanted) return "";
   const auto shape = fib::decide_shape(*wanted, plan.encap);
   if (shape.kind == fib::ShapeKind::kNone) return "";
-  if (shape.kind == fib::ShapeKind::kBlackhole) return "blackhole";
-  // The shape without its destination, which the change names already.
-  std::string text = fib::to_string(shape, prefix);
-  const std::string dst = bgp::to_string(prefix) + " ";
-  return text.rfind(dst, 0) == 0 ? text.substr(dst.size()) : text;
+  return fib::shape_text(shape);
 }
 
 void diff_kernel_routes(const plan::Plan& before, const plan::Plan& after, const RibWalk& walk,

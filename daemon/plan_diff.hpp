@@ -13,8 +13,7 @@
 namespace tern {
 
 void diff_sessions(const plan::Plan& before, const plan::Plan& after, api::ChangeResponse& out);
-void diff_originations(const plan::Plan& before, const plan::Plan& after,
-                       api::ChangeResponse& out);
+void diff_originations(const plan::Plan& before, const plan::Plan& after, api::ChangeResponse& out);
 
 // Every prefix with paths in the RIB, and its multipath set (best first).
 using RibWalk =
