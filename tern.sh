@@ -29,6 +29,7 @@ PACKAGES=(
   iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
   python3                                 # bench rib: prefix generator and poller
   libprotobuf-dev protobuf-compiler       # api/tern.proto: the intent model and the API
+  libgrpc++-dev protobuf-compiler-grpc    # the API over gRPC (ternd, ternctl)
   libyaml-cpp-dev                         # Calico YAML manifests (--intent, ternctl apply)
 )
 
