@@ -87,7 +87,9 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
 std::optional<uint32_t> parse_duration_seconds(std::string_view text) {
   auto d = parse_duration(text);
   if (!d) return std::nullopt;
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+  // Never negative, so adding half a second rounds half away from zero; unsigned, so it
+  // cannot overflow.
+  const uint64_t secs = (static_cast<uint64_t>(d->count()) + 500'000'000) / 1'000'000'000;
   if (secs > std::numeric_limits<uint32_t>::max()) return std::nullopt;
   return static_cast<uint32_t>(secs);
 }

@@ -13,7 +13,8 @@ namespace tern::intent {
 // int64 nanoseconds.
 std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
 
-// Whole seconds, truncated as Calico's templates do (int(d.Seconds())): "300ms" is 0.
+// Whole seconds, rounded half away from zero as confd renders them
+// (int(math.Round(d.Seconds()))): "1.5s" is 2, "300ms" is 0; nullopt past 32 bits.
 std::optional<uint32_t> parse_duration_seconds(std::string_view text);
 
 }  // namespace tern::intent

@@ -1,5 +1,6 @@
 #pragma once
-// BGPPeer.spec.peerIP: "ip", "ip:port" or "[v6]:port" (a bare IPv6 address needs no brackets).
+// BGPPeer.spec.peerIP: "ip", "ip:port" or "[ip]:port", split as Go's net.SplitHostPort does
+// (a bare IPv6 address needs no brackets). Calico's validation refuses port 0, so we do too.
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,6 @@
 #include "daemon/intent/validate.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -9,6 +8,8 @@
 #include <string_view>
 
 #include "bgp/wire/family.hpp"
+#include "daemon/intent/base64.hpp"
+#include "daemon/intent/community.hpp"
 #include "daemon/intent/duration.hpp"
 #include "daemon/intent/peer_ip.hpp"
 #include "daemon/intent/selector.hpp"
@@ -41,32 +42,6 @@ std::string one_of(std::initializer_list<std::string_view> words) {
     ++i;
   }
   return out;
-}
-
-std::optional<uint64_t> parse_uint(std::string_view text) {
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-// "aa:nn" (standard, 16-bit halves) or "aa:nn:mm" (large, RFC 8092, 32-bit parts).
-bool valid_community(std::string_view text) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (;;) {
-    const auto colon = text.find(':', start);
-    parts.push_back(text.substr(start, colon - start));
-    if (colon == std::string_view::npos) break;
-    start = colon + 1;
-  }
-  if (parts.size() != 2 && parts.size() != 3) return false;
-  const uint64_t max = parts.size() == 2 ? 0xffff : 0xffffffff;
-  for (auto p : parts) {
-    auto v = parse_uint(p);
-    if (!v || *v > max) return false;
-  }
-  return true;
 }
 
 const char* family_name(Afi afi) {
@@ -260,7 +235,7 @@ class Checker {
       } else if (!community_names.insert(cm.name()).second) {
         err(f + ".name", "another community has the name " + quoted(cm.name()));
       }
-      if (!valid_community(cm.value()))
+      if (!parse_community(cm.value()))
         err(f + ".value", quoted(cm.value()) +
                               " is not a community (\"aa:nn\" with 16-bit parts or \"aa:nn:mm\" "
                               "with 32-bit parts)");
@@ -279,7 +254,7 @@ class Checker {
       cidr(f + ".cidr", pa.cidr(), true);
       for (int j = 0; j < pa.communities_size(); ++j) {
         const auto& ref = pa.communities(j);
-        if (!community_names.count(ref) && !valid_community(ref))
+        if (!community_names.count(ref) && !parse_community(ref))
           err(idx(f + ".communities", j),
               quoted(ref) + " is neither a community defined in spec.communities nor a value");
       }
@@ -473,27 +448,10 @@ class Checker {
 
   // --- Secret ---
 
-  static bool valid_base64(std::string_view s) {
-    size_t n = 0, pad = 0;
-    for (char c : s) {
-      if (c == '\n' || c == '\r') continue;
-      ++n;
-      if (c == '=') {
-        ++pad;
-        continue;
-      }
-      if (pad > 0) return false;
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '+' || c == '/'))
-        return false;
-    }
-    return n % 4 == 0 && pad <= 2;
-  }
-
   void secret(const api::Secret& s) {
     at("Secret", s.metadata());
     for (const auto& [key, value] : s.data())
-      if (!valid_base64(value)) err("data." + key, "not base64");
+      if (!base64_decode(value)) err("data." + key, "not base64");
   }
 
   const api::Intent& in_;

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
-#include "daemon/plan/parse.hpp"
+#include "daemon/intent/base64.hpp"
+#include "daemon/intent/community.hpp"
 
 namespace tern::plan::detail {
 
@@ -183,19 +184,19 @@ void read_communities(Context& c) {
     }
     rib::CommunityRule rule{*cidr, {}, {}};
     for (const auto& word : adv.communities()) {
-      auto value = parse_community(word);
+      auto value = intent::parse_community(word);
       if (!value) {
-        if (const std::string* named = lookup(word)) value = parse_community(*named);
+        if (const std::string* named = lookup(word)) value = intent::parse_community(*named);
       }
       if (!value) {
         c.notes.add("prefixAdvertisements " + adv.cidr() + ": community '" + word +
                     "' is neither a value nor a defined name; ignored");
         continue;
       }
-      if (value->large) {
-        rule.large.push_back(value->large_value);
+      if (const auto* large = std::get_if<bgp::LargeCommunity>(&*value)) {
+        rule.large.push_back(*large);
       } else {
-        rule.communities.push_back(value->standard);
+        rule.communities.push_back(std::get<uint32_t>(*value));
       }
     }
     std::sort(rule.communities.begin(), rule.communities.end());
@@ -247,7 +248,7 @@ std::optional<std::string> Context::secret(const api::SecretKeyRef& ref,
     if (s.metadata().name() != ref.name()) continue;
     if (auto it = s.string_data().find(ref.key()); it != s.string_data().end()) return it->second;
     if (auto it = s.data().find(ref.key()); it != s.data().end()) {
-      if (auto decoded = base64_decode(it->second)) return decoded;
+      if (auto decoded = intent::base64_decode(it->second)) return decoded;
       notes.add(std::string(user) + ": Secret " + ref.name() + " key " + ref.key() +
                 " is not valid base64; no password");
       return std::nullopt;

@@ -4,8 +4,9 @@
 #include <map>
 #include <tuple>
 
+#include "daemon/intent/duration.hpp"
+#include "daemon/intent/peer_ip.hpp"
 #include "daemon/plan/export_policy.hpp"
-#include "daemon/plan/parse.hpp"
 
 namespace tern::plan::detail {
 
@@ -70,9 +71,9 @@ uint32_t peer_as_or_global(const Context& c, const api::BGPPeerSpec& s) {
 }
 
 // Nodes a peerIP (and its AS, and port when given) designates: the targets of reverse peering.
-bool node_is_peer_ip(const Context& c, const NodeView& n, const PeerAddress& a,
+bool node_is_peer_ip(const Context& c, const NodeView& n, const intent::PeerIp& a,
                      const api::BGPPeerSpec& s) {
-  if (!n.addr(a.ip.afi) || *n.addr(a.ip.afi) != a.ip) return false;
+  if (!n.addr(a.address.afi) || *n.addr(a.address.afi) != a.address) return false;
   if (n.as != peer_as_or_global(c, s)) return false;
   return !a.port || n.listen_port.value_or(179) == *a.port;
 }
@@ -114,7 +115,7 @@ class PeerPlanner {
       if (!c_.global->node_mesh_password().secret_key_ref().name().empty())
         password = c_.secret(c_.global->node_mesh_password().secret_key_ref(), "nodeMeshPassword");
       if (!c_.global->node_mesh_max_restart_time().empty()) {
-        if (auto t = parse_duration_seconds(c_.global->node_mesh_max_restart_time())) {
+        if (auto t = intent::parse_duration_seconds(c_.global->node_mesh_max_restart_time())) {
           restart = *t;
         } else {
           c_.notes.add("nodeMeshMaxRestartTime '" + c_.global->node_mesh_max_restart_time() +
@@ -201,9 +202,11 @@ class PeerPlanner {
         if (p.peer_selector->matches(n.labels))
           node_candidates(n, true, true, p.global, p.peer, cands);
     } else {
-      auto a = parse_peer_ip(s.peer_ip());
+      const auto parsed = intent::parse_peer_ip(s.peer_ip());
+      const auto* a = std::get_if<intent::PeerIp>(&parsed);
       if (!a) {
-        c_.notes.add(p.where + ": peerIP '" + s.peer_ip() + "' is not an address; skipped");
+        c_.notes.add(p.where + ": peerIP '" + s.peer_ip() + "': " + std::get<std::string>(parsed) +
+                     "; skipped");
         return;
       }
       if (!s.has_as_number() || s.as_number() == 0) {
@@ -212,13 +215,13 @@ class PeerPlanner {
       }
       Candidate cand;
       cand.global = p.global;
-      cand.ip = a->ip;
-      cand.ip_text = bgp::to_string(a->ip);
+      cand.ip = a->address;
+      cand.ip_text = bgp::to_string(a->address);
       cand.port = a->port;
       cand.peer_as = s.as_number();
       cand.from = p.peer;
       for (const auto& n : c_.nodes) {
-        if (n.addr(a->ip.afi) != a->ip) continue;
+        if (n.addr(a->address.afi) != a->address) continue;
         cand.calico_node = true;
         // Without a port, a peerIP that is a Calico node (address and AS) gets its listen port.
         if (!a->port && !cand.port && node_is_peer_ip(c_, n, *a, s)) cand.port = n.listen_port;
@@ -238,9 +241,10 @@ class PeerPlanner {
       if (!p.peer_selector->matches(self_.labels)) return;
       v4 = v6 = true;
     } else {
-      auto a = parse_peer_ip(s.peer_ip());
+      const auto parsed = intent::parse_peer_ip(s.peer_ip());
+      const auto* a = std::get_if<intent::PeerIp>(&parsed);
       if (!a || !node_is_peer_ip(c_, self_, *a, s)) return;
-      (a->ip.afi == bgp::Afi::kIpv4 ? v4 : v6) = true;
+      (a->address.afi == bgp::Afi::kIpv4 ? v4 : v6) = true;
     }
     std::vector<Candidate> cands;
     for (const auto& n : c_.nodes) {
@@ -325,7 +329,7 @@ class PeerPlanner {
   uint32_t duration(const std::string& text, uint32_t dflt, const std::string& where,
                     const char* field) const {
     if (text.empty()) return dflt;
-    if (auto t = parse_duration_seconds(text)) return *t;
+    if (auto t = intent::parse_duration_seconds(text)) return *t;
     c_.notes.add(where + ": " + field + " '" + text + "' is not a duration; default used");
     return dflt;
   }

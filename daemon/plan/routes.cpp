@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "daemon/plan/parse.hpp"
-
 namespace tern::plan::detail {
 
 namespace {

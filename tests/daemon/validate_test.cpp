@@ -329,6 +329,9 @@ const Case kCases[] = {
               "not an IP address"),
     PASS_CASE(peer_ip_v6_port, tor(i).set_peer_ip("[fd00::1]:1179")),
     PASS_CASE(peer_ip_v4_port, tor(i).set_peer_ip("10.0.0.1:1179")),
+    PASS_CASE(peer_ip_v4_bracketed, tor(i).set_peer_ip("[10.0.0.1]:1179")),
+    FAIL_CASE(peer_ip_port_zero, tor(i).set_peer_ip("10.0.0.1:0"), "BGPPeer", "rack1-tor",
+              "spec.peerIP", "bad port"),
     FAIL_CASE(selector_with_as, rr(i).set_as_number(65000), "BGPPeer", "rr", "spec.asNumber",
               "must be empty with peerSelector"),
     FAIL_CASE(ip_without_as, tor(i).clear_as_number(), "BGPPeer", "rack1-tor", "spec.asNumber",
@@ -475,6 +478,9 @@ const Case kCases[] = {
               "Secret", "bgp-secrets", "data.mesh", "not base64"),
     PASS_CASE(secret_base64_padded,
               (*i.mutable_secrets(0)->mutable_data())["mesh"] = "c2VjcmV0MQ=="),
+    FAIL_CASE(secret_base64_unpadded,
+              (*i.mutable_secrets(0)->mutable_data())["mesh"] = "c2VjcmV0MQ", "Secret",
+              "bgp-secrets", "data.mesh", "not base64"),
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, Rules, testing::ValuesIn(kCases),

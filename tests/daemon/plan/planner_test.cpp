@@ -156,6 +156,34 @@ TEST(Planner, InputOrderDoesNotMatter) {
   EXPECT_EQ(make_plan(intent, "node-a", Backend::kBird), a);
 }
 
+// The planner reads peerIP and durations with the intent's parsers, as validation does: Go's
+// net.SplitHostPort for peerIP (port 0 refused) and confd's rounding to whole seconds.
+TEST(Planner, ReadsValuesAsValidationDoes) {
+  api::Intent intent;
+  add_node(intent, "me", "10.0.0.1/24");
+  auto& bracketed = add_peer(intent, "bracketed");
+  bracketed.set_peer_ip("[10.0.9.6]:1790");
+  bracketed.set_as_number(65000);
+  bracketed.set_max_restart_time("1.5s");
+  auto& port0 = add_peer(intent, "port0");
+  port0.set_peer_ip("10.0.9.5:0");
+  port0.set_as_number(65000);
+  const Plan p = make_plan(intent, "me", Backend::kBird);
+  auto at = [&](const char* a) -> const PlannedPeer* {
+    for (const auto& x : p.peers)
+      if (x.address == ip(a)) return &x;
+    return nullptr;
+  };
+  ASSERT_NE(at("10.0.9.6"), nullptr);
+  EXPECT_EQ(at("10.0.9.6")->port, 1790);
+  EXPECT_EQ(at("10.0.9.6")->restart_time, 2u);
+  EXPECT_EQ(at("10.0.9.5"), nullptr);
+  EXPECT_NE(std::find(p.notes.begin(), p.notes.end(),
+                      "BGPPeer port0: peerIP '10.0.9.5:0': bad port \"0\" (expected 1-65535); "
+                      "skipped"),
+            p.notes.end());
+}
+
 TEST(Planner, BadInputGivesNotesNotCrashes) {
   api::Intent intent;
   add_node(intent, "me", "10.0.0.1/24");
