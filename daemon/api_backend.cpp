@@ -225,7 +225,11 @@ api::Result<T> TerndBackend::on_loop(std::function<api::Result<T>()> f) {
   bgp::asio::post(io_, [task] { (*task)(); });
   if (result.wait_for(kLoopTimeout) != std::future_status::ready)
     return api::Error{503, "", "ternd's main loop did not answer in time"};
-  return result.get();
+  try {
+    return result.get();
+  } catch (const std::future_error&) {  // the loop ended with the task unrun: ternd stops
+    return api::Error{503, "", "ternd is stopping"};
+  }
 }
 
 api::Result<api::ChangeResponse> TerndBackend::change(
@@ -480,7 +484,12 @@ api::Result<api::FibResponse> TerndBackend::fib(const api::FibRequest& req) {
   if (view.wait_for(kLoopTimeout) != std::future_status::ready)
     return api::Error{503, "", "the FIB writer did not answer in time"};
   api::FibResponse r;
-  const auto v = view.get();
+  fib::FibView v;
+  try {
+    v = view.get();
+  } catch (const std::future_error&) {
+    return api::Error{503, "", "the FIB writer has stopped"};
+  }
   for (const auto& x : v.routes)
     fill_fib_entry(x, r.add_routes());
   r.set_truncated(v.truncated);
@@ -555,8 +564,11 @@ api::Result<api::ExplainResponse> TerndBackend::explain(const api::ExplainReques
   if (out && ternd_.writer()) {
     auto view = ternd_.writer()->view(*prefix, 1);
     if (view.wait_for(kLoopTimeout) == std::future_status::ready) {
-      const auto v = view.get();
-      if (!v.routes.empty()) fill_fib_entry(v.routes.front(), out->mutable_fib());
+      try {
+        const auto v = view.get();
+        if (!v.routes.empty()) fill_fib_entry(v.routes.front(), out->mutable_fib());
+      } catch (const std::future_error&) {  // the writer stopped: no FIB part
+      }
     }
   }
   return r;
