@@ -26,7 +26,7 @@ PACKAGES=(
   libboost-dev libspdlog-dev
   iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
   libnl-3-dev libnl-route-3-dev           # the FIB writer
-  iputils-ping jq                         # FIB labs: the no-gap ping, route dumps as JSON
+  iputils-ping jq curl                    # labs: the no-gap ping, route dumps as JSON, REST
   python3                                 # bench rib: prefix generator and poller
   libprotobuf-dev protobuf-compiler       # api/tern.proto: the intent model and the API
   libgrpc++-dev protobuf-compiler-grpc    # the API over gRPC (ternd, ternctl)
@@ -64,7 +64,7 @@ build_asan() {
   configure build-asan -DTERN_SANITIZE=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=asan.
   cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests tern_rib_tests \
     tern_speaker_tests tern_fib_tests tern_fib_learn_tests tern_selector_tests tern_runtime_tests \
-    tern_planner_tests tern_intent_tests tern_store_tests
+    tern_planner_tests tern_intent_tests tern_store_tests tern_api_tests tern_ctl_tests
 }
 
 build_fuzz() {

@@ -9,6 +9,8 @@
 #include <csignal>
 #include <iostream>
 
+#include "api/api_server.hpp"
+#include "daemon/api_backend.hpp"
 #include "daemon/ternd.hpp"
 
 namespace {
@@ -26,6 +28,11 @@ constexpr const char* kUsage = R"(usage: ternd [options]
   --agent-owns-tunnels   the node agent programs IPIP routes; tern only direct ones
   --stale-deferral SEC   keep routes adopted at start at most this long (default 240)
   --log-level L          warn | info | debug (default info)
+  --api-socket PATH      gRPC on this unix socket, mode 0600 (default /run/tern/tern.sock;
+                         none: off)
+  --rest-listen ADDR     REST/JSON gateway (default 127.0.0.1:9179; none: off)
+  --grpc-listen ADDR     gRPC over TCP as well (default off)
+  --api-token-file FILE  bearer token the API requires (needed off loopback)
 Signals: SIGTERM/SIGINT stop and leave routes in the kernel (peers keep ours by graceful
 restart); SIGHUP re-reads --intent.
 )";
@@ -48,6 +55,7 @@ int main(int argc, char** argv) {
   o.node_name = env("NODENAME");
   std::string backend = env("CALICO_NETWORKING_BACKEND");
   std::string level = "info";
+  tern::api::ApiServerOptions api;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -90,6 +98,16 @@ int main(int argc, char** argv) {
       unsigned n = 0;
       if (!parse_number(v, n)) bad(v);
       o.writer.stale_deferral = std::chrono::seconds(n);
+    } else if (a == "--api-socket") {
+      api.unix_socket = value();
+      if (api.unix_socket == "none") api.unix_socket.clear();
+    } else if (a == "--rest-listen") {
+      api.rest_listen = value();
+      if (api.rest_listen == "none") api.rest_listen.clear();
+    } else if (a == "--grpc-listen") {
+      api.grpc_listen = value();
+    } else if (a == "--api-token-file") {
+      api.token_file = value();
     } else if (a == "--log-level") {
       level = value();
       if (level != "warn" && level != "info" && level != "debug") bad(level);
@@ -121,12 +139,31 @@ int main(int argc, char** argv) {
     std::cerr << "ternd: " << err << "\n";
     return 1;
   }
+  // A hard stop (ternctl stop --hard) gives the Cease NOTIFICATIONs a moment to leave.
+  boost::asio::steady_timer exit_timer(io);
+  auto finish = [&](bool hard) {
+    ternd.stop(hard);
+    if (!hard) {
+      io.stop();
+      return;
+    }
+    exit_timer.expires_after(std::chrono::milliseconds(300));
+    exit_timer.async_wait([&](const boost::system::error_code&) { io.stop(); });
+  };
+  tern::TerndBackend api_backend(io, ternd, [&](bool hard) {
+    spdlog::info("stop requested over the API{}", hard ? " (hard: Cease to every peer)" : "");
+    finish(hard);
+  });
+  tern::api::ApiServer api_server(api_backend);
+  if (auto err = api_server.start(api); !err.empty()) {
+    std::cerr << "ternd: API: " << err << "\n";
+    return 1;
+  }
   boost::asio::signal_set stop_signals(io, SIGTERM, SIGINT);
   stop_signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     spdlog::info("signal {}: stopping; routes stay in the kernel", sig);
-    ternd.stop(false);
-    io.stop();
+    finish(false);
   });
   boost::asio::signal_set hup(io, SIGHUP);
   std::function<void()> wait_hup = [&] {
@@ -139,5 +176,7 @@ int main(int argc, char** argv) {
   };
   wait_hup();
   io.run();
+  // API threads may be waiting on the loop: stop them before the loop's objects go.
+  api_server.stop();
   return 0;
 }

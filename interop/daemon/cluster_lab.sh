@@ -16,6 +16,9 @@
 #   borrowed      a workload route on cali* inside another node's block is advertised as a
 #                 /32 (like BIRD's kernel learn) and withdrawn when the route goes
 #   corrupt_store a damaged store is refused at start with a clear message and left as it is
+#   api           ternctl and REST against a running ternd: status, routes, fib, explain for
+#                 Always/CrossSubnet/Never, apply --dry-run and apply, get, delete, bad input
+#                 refused with the intent unchanged, watch, metrics, stop --hard
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/lab.sh"
@@ -23,6 +26,7 @@ source "$HERE/../lib/peers.sh"
 
 TERND=$1
 SCENARIO=$2
+TERNCTL=${3:-$(dirname "$TERND")/../ctl/ternctl}
 lab_init "cluster-$SCENARIO"
 
 AS=64512
@@ -171,7 +175,8 @@ ternd_node() {
   local intent=(--intent "$LAB_DIR/intent.yaml")
   [ -n "${NO_INTENT:-}" ] && intent=()
   lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" "${intent[@]}" \
-    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 "$@"
+    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 \
+    --api-socket "$LAB_DIR/$n/tern.sock" "$@"
   TERND_PID[$n]=$LAB_LAST_PID
   lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
 }
@@ -361,6 +366,95 @@ scenario_corrupt_store() {
   [ "$(sha256sum < "$LAB_DIR/n1/intent.pb")" = "$sum" ] || lab_fail "the corrupt store was rewritten"
 }
 
+ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.sock" "${@:2}"; }
+rest() { ip netns exec "${NODE_NS[$1]}" curl -sS --max-time 10 "${@:2}"; }
+revision() { ctl "$1" status -o json | jq -r .intentRevision; }
+
+scenario_api() {
+  scenario_mesh
+  # calicoctl node status, as ternd sees it.
+  ctl n1 status > "$LAB_DIR/status.txt"
+  cat "$LAB_DIR/status.txt" >&2
+  for p in n2 n3; do
+    grep -E "\\| ${ADDR[$p]} +\\| node-to-node mesh \\| up +\\|" "$LAB_DIR/status.txt" > /dev/null ||
+      lab_fail "ternctl status does not show ${ADDR[$p]} up"
+  done
+  # gRPC and REST give the same status.
+  # (ternctl prints fields at their defaults, REST leaves them out, as protobuf's JSON does.)
+  local a b norm='del(.peers[].updatesIn, .peers[].updatesOut) | walk(if type == "object" then
+    with_entries(select(.value != "" and .value != "0" and .value != 0 and .value != false and
+                        .value != [] and .value != {})) else . end)'
+  a=$(ctl n1 status -o json | jq -S "$norm")
+  b=$(rest n1 http://127.0.0.1:9179/v1/status | jq -S "$norm")
+  [ "$a" = "$b" ] || lab_fail "status differs between gRPC and REST: $(diff <(echo "$a") <(echo "$b"))"
+  [ "$(rest n1 -o /dev/null -w '%{http_code}' http://127.0.0.1:9179/readyz)" = 200 ] || lab_fail "/readyz"
+  rest n1 http://127.0.0.1:9179/metrics | grep -q '^tern_bgp_sessions{state="Established"} 2' ||
+    lab_fail "metrics: $(rest n1 http://127.0.0.1:9179/metrics | grep sessions)"
+
+  ctl n1 routes "${IPIP_BLOCK[n2]}" | grep -q "Mesh_${ADDR[n2]//./_}" || lab_fail "routes: no path from n2"
+  ctl n1 fib "${IPIP_BLOCK[n3]}" | grep -q installed || lab_fail "fib: $(ctl n1 fib "${IPIP_BLOCK[n3]}")"
+  # explain: Always tunnels, CrossSubnet inside the node's subnet goes direct.
+  ctl n1 explain "${IPIP_BLOCK[n2]}" > "$LAB_DIR/explain_always.txt"
+  grep -q 'tunl0 onlink' "$LAB_DIR/explain_always.txt" && grep -q 'Always' "$LAB_DIR/explain_always.txt" ||
+    lab_fail "explain Always: $(cat "$LAB_DIR/explain_always.txt")"
+  ctl n1 explain "${CROSS_BLOCK[n2]}" > "$LAB_DIR/explain_cross.txt"
+  grep -q 'CrossSubnet' "$LAB_DIR/explain_cross.txt" && grep -q "is inside $NET.0/24" "$LAB_DIR/explain_cross.txt" ||
+    lab_fail "explain CrossSubnet: $(cat "$LAB_DIR/explain_cross.txt")"
+
+  # A pool change previewed, then applied: the preview lists exactly the re-shaped routes.
+  local rev
+  rev=$(revision n1)
+  cat > "$LAB_DIR/pool.yaml" <<YAML
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: ipip-pool
+spec:
+  cidr: 10.244.0.0/16
+  ipipMode: Never
+  vxlanMode: Never
+  blockSize: 26
+YAML
+  ctl n1 apply --dry-run -f "$LAB_DIR/pool.yaml" > "$LAB_DIR/dry.txt"
+  cat "$LAB_DIR/dry.txt" >&2
+  for p in n2 n3; do
+    grep -qF "~ route ${IPIP_BLOCK[$p]}: via ${ADDR[$p]} dev tunl0 onlink -> via ${ADDR[$p]}" "$LAB_DIR/dry.txt" ||
+      lab_fail "dry run does not list ${IPIP_BLOCK[$p]}"
+  done
+  grep -q 'session' "$LAB_DIR/dry.txt" && lab_fail "a pool change would touch sessions"
+  [ "$(revision n1)" = "$rev" ] || lab_fail "a dry run changed the intent"
+  expect_mesh n1 Always
+  ctl n1 apply -f "$LAB_DIR/pool.yaml"
+  expect_mesh n1 Never
+  ctl n1 explain "${IPIP_BLOCK[n3]}" | grep -q 'Never' || lab_fail "explain Never"
+  ctl n1 get ippools | grep -q ipip-pool || lab_fail "get ippools"
+
+  # Bad input: refused with the field named, nothing changes.
+  rev=$(revision n1)
+  local code
+  code=$(rest n1 -o "$LAB_DIR/bad.json" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -d '{"metadata":{"name":"p2"},"spec":{"cidr":"10.300.0.0/16"}}' http://127.0.0.1:9179/v1/ippools)
+  [ "${code:0:1}" = 4 ] && grep -q 'spec.cidr' "$LAB_DIR/bad.json" || lab_fail "bad CIDR: $code $(cat "$LAB_DIR/bad.json")"
+  code=$(rest n1 -o "$LAB_DIR/bad.json" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+    -d '{"metadata":{"name":"default"},"spec":{"asNumber":0}}' http://127.0.0.1:9179/v1/bgpconfigurations/default)
+  [ "${code:0:1}" = 4 ] && grep -q 'asNumber' "$LAB_DIR/bad.json" || lab_fail "AS 0: $code $(cat "$LAB_DIR/bad.json")"
+  ctl n1 delete bgppeer nowhere > "$LAB_DIR/del.out" 2>&1 && lab_fail "deleting a missing peer succeeded"
+  grep -q 'not found' "$LAB_DIR/del.out" || lab_fail "delete: $(cat "$LAB_DIR/del.out")"
+  [ "$(revision n1)" = "$rev" ] || lab_fail "refused requests changed the intent"
+
+  # Watch: BIRD drops its session to n1; the event arrives.
+  lab_spawn watch "${NODE_NS[n1]}" "$TERNCTL" --socket "$LAB_DIR/n1/tern.sock" watch --sessions
+  sleep 1
+  birdc_at n3 disable "Mesh_${ADDR[n1]//./_}" > /dev/null
+  lab_wait_for 15 "a session event for Mesh_${ADDR[n3]//./_}" grep -q "Mesh_${ADDR[n3]//./_}" "$LAB_DIR/watch.out"
+  birdc_at n3 enable "Mesh_${ADDR[n1]//./_}" > /dev/null
+
+  # A hard stop: Cease to every peer, so BIRD drops n1's routes at once (no graceful restart).
+  ctl n1 stop --hard
+  wait "${TERND_PID[n1]}" 2>/dev/null || true
+  lab_wait_for 10 "BIRD drops n1's block" bash -c "! birdc -s '$LAB_DIR/bird-n3.ctl' show route for ${IPIP_BLOCK[n1]} | grep -q 'via ${ADDR[n1]}'"
+}
+
 case "$SCENARIO" in
   mesh) scenario_mesh ;;
   reconfigure) scenario_reconfigure ;;
@@ -368,6 +462,7 @@ case "$SCENARIO" in
   restart) scenario_restart ;;
   borrowed) scenario_borrowed ;;
   corrupt_store) scenario_corrupt_store ;;
+  api) scenario_api ;;
   *) lab_fail "unknown scenario $SCENARIO" ;;
 esac
 lab_log "PASS"
