@@ -15,6 +15,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
 JOBS=$(nproc)
+# ccache hits whatever folder the clone is in (CI clones afresh each time).
+export CCACHE_BASEDIR=$ROOT
 FUZZ_TARGETS="header open capabilities update notification route_refresh"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -407,6 +407,9 @@ api::StatusResponse TerndBackend::status() {
       p->set_updates_in(snap->counters.messages_in[2]);
       p->set_updates_out(snap->counters.messages_out[2]);
       p->set_established_count(snap->counters.established_count);
+      for (size_t a = 1; a < snap->counters.update_errors.size(); ++a)
+        if (const auto n = snap->counters.update_errors[a])
+          (*p->mutable_update_errors())[bgp::to_string(static_cast<bgp::Action>(a))] = n;
       if (up && snap->negotiated) {
         const auto& n = *snap->negotiated;
         for (auto& c : capabilities(n))

@@ -337,6 +337,8 @@ void Session::on_bytes(const ConnectionPtr& c) {
         pending_.reset();
         return;
       }
+      if (type == MessageType::kUpdate)
+        ++counters_.update_errors[static_cast<size_t>(Action::kSessionReset)];
       const EventType e = type == MessageType::kOpen     ? EventType::kBgpOpenMsgErr
                           : type == MessageType::kUpdate ? EventType::kUpdateMsgErr
                                                          : EventType::kBgpHeaderErr;
@@ -384,6 +386,8 @@ void Session::on_message(const ConnectionPtr& c, Message&& m) {
       handle(Event{EventType::kKeepAliveMsg, {}});
       return;
     case MessageType::kUpdate: {
+      if (const auto a = std::get<Update>(m).action; a != Action::kNone)
+        ++counters_.update_errors[static_cast<size_t>(a)];
       const State before = state_;
       handle(Event{EventType::kUpdateMsg, {}});
       if (before == State::kEstablished && state_ == State::kEstablished && on_update_)

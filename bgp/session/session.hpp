@@ -49,6 +49,9 @@ struct SessionCounters {
   std::array<uint64_t, 6> messages_in{};  // indexed by MessageType
   std::array<uint64_t, 6> messages_out{};
   uint64_t established_count = 0;
+  // Malformed UPDATEs by the RFC 7606 action taken (indexed by Action; kSessionReset counts
+  // those that ended the session).
+  std::array<uint64_t, 5> update_errors{};
   uint64_t transitions = 0;
   uint32_t connect_retry_count = 0;
   std::optional<Notification> last_sent;
