@@ -370,6 +370,19 @@ ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.soc
 rest() { ip netns exec "${NODE_NS[$1]}" curl -sS --max-time 10 "${@:2}"; }
 revision() { ctl "$1" status -o json | jq -r .intentRevision; }
 
+# JSON with fields at their defaults left out (ternctl prints them, REST does not, as
+# protobuf's JSON mapping allows).
+JSON_NORM='walk(if type == "object" then with_entries(select(.value != "" and .value != "0" and
+  .value != 0 and .value != false and .value != [] and .value != {})) else . end)'
+
+# same_both WHAT GRPC_JSON REST_PATH: ternctl (gRPC) and REST answer alike.
+same_both() {
+  local a b
+  a=$(jq -S "$JSON_NORM" <<< "$2")
+  b=$(rest n1 "http://127.0.0.1:9179$3" | jq -S "$JSON_NORM")
+  [ -n "$a" ] && [ "$a" = "$b" ] || lab_fail "$1 differs between gRPC and REST: $(diff <(echo "$a") <(echo "$b"))"
+}
+
 scenario_api() {
   scenario_mesh
   # calicoctl node status, as ternd sees it.
@@ -380,13 +393,15 @@ scenario_api() {
       lab_fail "ternctl status does not show ${ADDR[$p]} up"
   done
   # gRPC and REST give the same status.
-  # (ternctl prints fields at their defaults, REST leaves them out, as protobuf's JSON does.)
-  local a b norm='del(.peers[].updatesIn, .peers[].updatesOut) | walk(if type == "object" then
-    with_entries(select(.value != "" and .value != "0" and .value != 0 and .value != false and
-                        .value != [] and .value != {})) else . end)'
+  local a b norm="del(.peers[].updatesIn, .peers[].updatesOut) | $JSON_NORM"
   a=$(ctl n1 status -o json | jq -S "$norm")
   b=$(rest n1 http://127.0.0.1:9179/v1/status | jq -S "$norm")
   [ "$a" = "$b" ] || lab_fail "status differs between gRPC and REST: $(diff <(echo "$a") <(echo "$b"))"
+  # ... and so do routes, fib, explain and get.
+  same_both "routes" "$(ctl n1 routes "${IPIP_BLOCK[n2]}" -o json)" "/v1/routes?prefix=${IPIP_BLOCK[n2]//\//%2F}"
+  same_both "fib" "$(ctl n1 fib "${IPIP_BLOCK[n3]}" -o json)" "/v1/fib?prefix=${IPIP_BLOCK[n3]//\//%2F}"
+  same_both "explain" "$(ctl n1 explain "${CROSS_BLOCK[n2]}" -o json)" "/v1/explain?prefix=${CROSS_BLOCK[n2]//\//%2F}"
+  same_both "get" "$(ctl n1 get ippool cross-pool -o json)" "/v1/ippools/cross-pool"
   [ "$(rest n1 -o /dev/null -w '%{http_code}' http://127.0.0.1:9179/readyz)" = 200 ] || lab_fail "/readyz"
   rest n1 http://127.0.0.1:9179/metrics | grep -q '^tern_bgp_sessions{state="Established"} 2' ||
     lab_fail "metrics: $(rest n1 http://127.0.0.1:9179/metrics | grep sessions)"
