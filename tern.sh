@@ -2,7 +2,8 @@
 # tern's one entry point. Every command installs what it needs from Debian packages first, so
 # a fresh Debian 12 machine (or CI) needs nothing else.
 #
-#   ./tern.sh demo            install, build, run the main job
+#   ./tern.sh demo            install, build, run the live demo lab until Ctrl-C (root)
+#   ./tern.sh demo --down     remove what a demo that died left behind
 #   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
 #   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib, rib-load, fib [ROUTES];
@@ -114,16 +115,15 @@ cmd_test() {
 }
 
 cmd_demo() {
+  # --down: only clean up after a demo that died; nothing to install or build.
+  if [ "${1:-}" = --down ]; then
+    bash interop/demo/demo.sh --down
+    return
+  fi
   deps
   build_main
-  log "decoding the BGP messages captured from BIRD 2 and FRR with tern's codec"
-  ./build/tools/tern-decode tests/vectors/captured/*.hex
-  log "codec speed (1,000 prefixes per UPDATE)"
-  ./build/bench/wire_codec_bench --benchmark_min_time=0.2 2>/dev/null | grep -E '^BM_|^Benchmark'
-  if [ "$(id -u)" -eq 0 ]; then
-    log "a live session: tern (10.99.0.1) and BIRD 2 (10.99.0.2) in two network namespaces"
-    bash interop/session/session_lab.sh build/tools/tern-session bird_active
-  fi
+  log "a 3-node Calico-style cluster in namespaces: two ternd nodes and a BIRD node, with pods"
+  bash interop/demo/demo.sh
 }
 
 cmd_fuzz() {
@@ -174,5 +174,5 @@ case "${1:-}" in
   bench) shift; cmd_bench "$@" ;;
   soak-sessions) shift; cmd_soak_sessions "$@" ;;
   build) deps; build_main ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -23,6 +23,7 @@
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/lab.sh"
 source "$HERE/../lib/peers.sh"
+source "$HERE/../lib/calico.sh"
 
 TERND=$1
 SCENARIO=$2
@@ -56,114 +57,27 @@ done
 
 # ---------------------------------------------------------------- the cluster intent
 
-# intent IPIP_MODE CROSS_IPIP CROSS_VXLAN: every node gets the same manifests.
+# intent IPIP_MODE CROSS_IPIP [CROSS_VXLAN [IPIP_VXLAN]]: every node gets the same manifests.
 intent() {
-  local ipip=$1 cross=$2 cross_vx=${3:-Never} ipip_vx=${4:-Never}
-  cat <<YAML
-apiVersion: projectcalico.org/v3
-kind: BGPConfiguration
-metadata:
-  name: default
-spec:
-  asNumber: $AS
-  nodeToNodeMeshEnabled: true
-  nodeMeshMaxRestartTime: 60s
-YAML
+  local ipip=$1 cross=$2 cross_vx=${3:-Never} ipip_vx=${4:-Never} n
+  calico_bgpconfig $AS
   for n in n1 n2 n3; do
-    cat <<YAML
----
-apiVersion: projectcalico.org/v3
-kind: Node
-metadata:
-  name: $n
-  labels:
-    kubernetes.io/hostname: $n
-spec:
-  bgp:
-    ipv4Address: ${ADDR[$n]}/24
----
-apiVersion: projectcalico.org/v3
-kind: BlockAffinity
-metadata:
-  name: $n-ipip
-spec:
-  node: $n
-  cidr: ${IPIP_BLOCK[$n]}
-  state: confirmed
----
-apiVersion: projectcalico.org/v3
-kind: BlockAffinity
-metadata:
-  name: $n-cross
-spec:
-  node: $n
-  cidr: ${CROSS_BLOCK[$n]}
-YAML
+    calico_node "$n" "${ADDR[$n]}/24"
+    calico_block "$n-ipip" "$n" "${IPIP_BLOCK[$n]}" confirmed
+    calico_block "$n-cross" "$n" "${CROSS_BLOCK[$n]}"
   done
-  cat <<YAML
----
-apiVersion: projectcalico.org/v3
-kind: IPPool
-metadata:
-  name: ipip-pool
-spec:
-  cidr: 10.244.0.0/16
-  ipipMode: $ipip
-  vxlanMode: $ipip_vx
-  blockSize: 26
----
-apiVersion: projectcalico.org/v3
-kind: IPPool
-metadata:
-  name: cross-pool
-spec:
-  cidr: 10.245.0.0/16
-  ipipMode: $cross
-  vxlanMode: $cross_vx
-YAML
+  calico_pool ipip-pool 10.244.0.0/16 "$ipip" "$ipip_vx" 26
+  calico_pool cross-pool 10.245.0.0/16 "$cross" "$cross_vx"
 }
 
 # ---------------------------------------------------------------- nodes
 
-mesh_passive() {
-  [ "$(printf '%s\n%s\n' "$1" "$2" | LC_ALL=C sort | head -1)" = "$1" ] && [ "$1" != "$2" ]
-}
-
 # The BIRD node as confd renders a Calico node (reference 3.5, 4.2, 4.3): blackhole statics
 # for its blocks, calico_aggr, the pool accept, mesh sessions with the passive rule.
 bird_node() {
-  local me=n3 cfg p name passive
-  cfg="router id ${ADDR[$me]};
-protocol device { scan time 2; }
-protocol direct { ipv4; interface -\"cali*\", \"*\"; }
-protocol static { ipv4; route ${IPIP_BLOCK[$me]} blackhole; route ${CROSS_BLOCK[$me]} blackhole; }
-function calico_aggr() {
-  if ( net = ${IPIP_BLOCK[$me]} ) then { accept; }
-  if ( net ~ ${IPIP_BLOCK[$me]} ) then { reject; }
-  if ( net = ${CROSS_BLOCK[$me]} ) then { accept; }
-  if ( net ~ ${CROSS_BLOCK[$me]} ) then { reject; }
-}
-function calico_export_to_bgp_peers(bool internal_peer) {
-  calico_aggr();
-  if ( net ~ 10.244.0.0/16 ) then { accept; }
-  if ( net ~ 10.245.0.0/16 ) then { accept; }
-}
-template bgp bgp_template {
-  local as $AS;
-  graceful restart;
-  connect delay time 2; connect retry time 5; error wait time 5,30;
-  ipv4 { gateway recursive; import all; export filter { calico_export_to_bgp_peers(true); reject; }; };
-}"
-  for p in n1 n2; do
-    name="Mesh_${ADDR[$p]//./_}"
-    passive=""
-    mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" && passive="passive on;"
-    cfg+="
-protocol bgp $name from bgp_template {
-  neighbor ${ADDR[$p]} as $AS; source address ${ADDR[$me]}; $passive
-}"
-  done
-  start_bird "${NODE_NS[$me]}" "$cfg" n3
+  local me=n3
+  start_bird "${NODE_NS[$me]}" "$(calico_bird_config "${ADDR[$me]}" $AS \
+    "${IPIP_BLOCK[$me]} ${CROSS_BLOCK[$me]}" "10.244.0.0/16 10.245.0.0/16" "${ADDR[n1]} ${ADDR[n2]}")" n3
 }
 
 # ternd_node NAME [ARGS...]: ternd with the intent in $LAB_DIR/intent.yaml, its own store.

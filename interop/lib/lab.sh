@@ -12,6 +12,9 @@ LAB_DIR=""
 LAB_NETNS=()
 LAB_PIDS=()
 LAB_RMDIRS=()
+# LAB_STATE=FILE (set before lab_init): every namespace, process and directory is also written
+# to FILE, so lab_down FILE can remove them after the script itself died (SIGKILL, a crash).
+LAB_STATE=${LAB_STATE:-}
 
 lab_log() { echo "[$LAB_NAME] $*" >&2; }
 lab_fail() {
@@ -22,6 +25,8 @@ lab_fail() {
 lab_cleanup() {
   local rc=$?
   set +e
+  # A second Ctrl-C must not cut the cleanup short.
+  trap '' INT TERM
   if [ $rc -ne 0 ] && [ -n "$LAB_DIR" ]; then
     echo "---- lab files of $LAB_NAME (rc $rc) ----" >&2
     for f in "$LAB_DIR"/*.log "$LAB_DIR"/*.out "$LAB_DIR"/*.err "$LAB_DIR"/*/*.log; do
@@ -41,7 +46,61 @@ lab_cleanup() {
   for ns in "${LAB_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   for d in "${LAB_RMDIRS[@]}"; do rm -rf "$d"; done
   [ -n "$LAB_DIR" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_DIR"
+  [ -n "$LAB_STATE" ] && rm -f "$LAB_STATE"
   exit $rc
+}
+
+# lab_record KIND VALUE: one line of the state file (no-op without LAB_STATE).
+lab_record() { if [ -n "$LAB_STATE" ]; then echo "$1 $2" >> "$LAB_STATE"; fi; }
+
+# lab_proc_start PID: the process's start time (clock ticks since boot), which tells a PID
+# from a later process that reused it.
+lab_proc_start() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+  stat=${stat##*) }
+  set -- $stat
+  echo "${20}"
+}
+
+# lab_track_pid PID: kill PID at cleanup and record it with its start time.
+lab_track_pid() {
+  LAB_PIDS+=("$1")
+  if [ -n "$LAB_STATE" ]; then lab_record pid "$1:$(lab_proc_start "$1" || echo gone)"; fi
+}
+
+# lab_down FILE: removes what a lab recorded in FILE (LAB_STATE) after it died without its
+# cleanup: processes by PID (only while the PID still is the recorded process), namespaces,
+# directories. Safe to run twice.
+lab_down() {
+  local file=$1 kind value pid start pids=() nss=() dirs=()
+  [ -f "$file" ] || return 0
+  while read -r kind value; do
+    case "$kind" in
+      pid)
+        pid=${value%%:*}
+        start=${value#*:}
+        [ "$(lab_proc_start "$pid" 2> /dev/null)" = "$start" ] && pids+=("$pid")
+        ;;
+      netns) nss+=("$value") ;;
+      dir) dirs+=("$value") ;;
+    esac
+  done < "$file"
+  local p
+  for p in "${pids[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
+  for _ in $(seq 20); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2> /dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do kill -KILL "$p" 2> /dev/null || true; done
+  local ns
+  for ns in "${nss[@]}"; do ip netns del "$ns" 2> /dev/null || true; done
+  local d
+  for d in "${dirs[@]}"; do rm -rf "$d"; done
+  rm -f "$file"
+  echo "removed ${#pids[@]} processes, ${#nss[@]} namespaces, ${#dirs[@]} directories" >&2
 }
 
 # lab_init NAME: unique names so labs can run side by side.
@@ -49,15 +108,18 @@ lab_init() {
   LAB_NAME=$1
   LAB_DIR=$(mktemp -d "/tmp/tern-lab-$1.XXXXXX")
   chmod 755 "$LAB_DIR"
+  lab_record dir "$LAB_DIR"
   trap lab_cleanup EXIT
   trap 'exit 130' INT TERM
 }
 
 # lab_ns SHORT VAR: creates namespace "tern-<lab>-<short>-<pid>" with lo up and stores its
 # name in VAR. (Not printed: a $(...) subshell would lose it from the cleanup list.)
+# LAB_NS_SUFFIX replaces "-<pid>" (LAB_NS_SUFFIX= gives names one can type: tern-<lab>-<short>).
 lab_ns() {
-  local ns="tern-$LAB_NAME-$1-$$"
+  local ns="tern-$LAB_NAME-$1${LAB_NS_SUFFIX--$$}"
   LAB_NETNS+=("$ns")
+  lab_record netns "$ns"
   ip netns add "$ns"
   ip -n "$ns" link set lo up
   printf -v "$2" '%s' "$ns"
@@ -87,7 +149,8 @@ lab_bridge() {
   ip -n "$1" link set br0 up
 }
 
-# lab_bridge_port SWITCH_NS NS ADDR/LEN: plugs NS into the bridge of SWITCH_NS with ADDR.
+# lab_bridge_port SWITCH_NS NS ADDR/LEN [IFNAME]: plugs NS into the bridge of SWITCH_NS with
+# ADDR, on an interface named IFNAME inside NS (default: a random name).
 lab_bridge_port() {
   local sw=$1 ns=$2 addr=$3
   local v1="tv${RANDOM}n" v2="tv${RANDOM}s"
@@ -96,6 +159,10 @@ lab_bridge_port() {
   ip link set "$v2" netns "$sw"
   ip -n "$sw" link set "$v2" master br0
   ip -n "$sw" link set "$v2" up
+  if [ -n "${4:-}" ]; then
+    ip -n "$ns" link set "$v1" name "$4"
+    v1=$4
+  fi
   ip -n "$ns" addr add "$addr" dev "$v1"
   ip -n "$ns" link set "$v1" up
 }
@@ -107,11 +174,11 @@ lab_spawn() {
   shift 2
   ip netns exec "$ns" "$@" > "$LAB_DIR/$name.out" 2> "$LAB_DIR/$name.err" &
   LAB_LAST_PID=$!
-  LAB_PIDS+=("$LAB_LAST_PID")
+  lab_track_pid "$LAB_LAST_PID"
 }
 
 # lab_track PID: also kill PID at cleanup (daemons that fork and write a pidfile).
-lab_track() { LAB_PIDS+=("$1"); }
+lab_track() { lab_track_pid "$1"; }
 
 # lab_wait_for SECONDS DESCRIPTION CMD...: polls CMD until it succeeds.
 lab_wait_for() {
