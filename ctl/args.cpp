@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "ctl/kinds.hpp"
+#include "api/kinds.hpp"
 
 namespace tern::ctl {
 namespace {
@@ -176,15 +176,15 @@ std::variant<Invocation, UsageError> parse_args(const std::vector<std::string>& 
   inv.args = words;
 
   if (inv.command == "get" || inv.command == "delete") {
-    const auto kind = canonical_kind(inv.args.front());
+    const api::KindInfo* kind = api::find_kind(inv.args.front());
     if (!kind) {
       std::string names;
-      for (const auto& k : kind_names())
-        names += (names.empty() ? "" : ", ") + k;
+      for (const auto& k : api::all_kinds())
+        names += (names.empty() ? "" : ", ") + std::string(k.kind);
       return UsageError{"unknown kind \"" + inv.args.front() + "\" (expected one of " + names +
                         ", or their plurals)"};
     }
-    inv.kind = *kind;
+    inv.kind = kind->kind;
   }
   if (inv.command == "apply" && inv.file.empty()) {
     return UsageError{"apply needs -f FILE (or -f - for stdin); usage: ternctl " + spec.synopsis};

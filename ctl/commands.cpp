@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "ctl/format.hpp"
-#include "ctl/kinds.hpp"
 #include "daemon/intent/manifest.hpp"
+#include "daemon/intent/objects.hpp"
 
 namespace tern::ctl {
 namespace {
@@ -193,7 +193,7 @@ class Command {
     const auto* r = take(call);
     if (!r) return kExitFailed;
     if (!structured(*r)) {
-      io_.out << format_change(*r, ChangeVerb::kApply, object_count_words(object_count(objects)));
+      io_.out << format_change(*r, ChangeVerb::kApply, object_count_words(intent::count(objects)));
     }
     return kExitOk;
   }
@@ -247,7 +247,7 @@ std::variant<api::Intent, Failure> read_input(const Invocation& inv, std::istrea
     return Failure{kExitFailed, e->to_string()};
   }
   api::Intent intent = std::get<api::Intent>(std::move(read));
-  if (object_count(intent) == 0) {
+  if (intent::count(intent) == 0) {
     return Failure{kExitFailed, (inv.file == "-" ? std::string("<stdin>") : inv.file) +
                                     ": no resources to apply"};
   }

@@ -3,11 +3,12 @@
 
 #include <algorithm>
 
+#include "api/kinds.hpp"
 #include "ctl/format.hpp"
-#include "ctl/kinds.hpp"
 #include "ctl/table.hpp"
 #include "ctl/tree.hpp"
 #include "daemon/intent/manifest.hpp"
+#include "daemon/intent/objects.hpp"
 
 namespace tern::ctl {
 namespace {
@@ -53,7 +54,7 @@ std::string rules(int n) {
 }
 
 std::vector<std::string> row(const api::Object& o) {
-  const std::string& name = object_meta(o).name();
+  const std::string& name = api::object_meta(o).name();
   switch (o.kind_case()) {
     case api::Object::kIpPool: {
       const auto& s = o.ip_pool().spec();
@@ -99,18 +100,19 @@ std::vector<std::string> row(const api::Object& o) {
   return {name};
 }
 
-const google::protobuf::Message* payload(const api::Object& o) {
-  const auto* field = o.GetDescriptor()->oneof_decl(0);
-  const auto* set = o.GetReflection()->GetOneofFieldDescriptor(o, field);
-  return set ? &o.GetReflection()->GetMessage(o, set) : nullptr;
+// Of a kind the table does not know (none reaches here from the CLI): Calico's usual one.
+std::string api_version(std::string_view kind) {
+  const api::KindInfo* info = api::find_kind(kind);
+  return std::string(info ? info->api_version : "projectcalico.org/v3");
 }
 
 YAML::Node object_tree(const api::Object& o) {
   YAML::Node tree(YAML::NodeType::Map);
-  const std::string kind = object_kind(o);
+  const api::KindInfo* info = api::kind_of(o);
+  const std::string kind = info ? std::string(info->kind) : "";
   tree["apiVersion"] = string_node(api_version(kind));
   tree["kind"] = string_node(kind);
-  if (const auto* msg = payload(o)) {
+  if (const auto* msg = api::resource(o)) {
     if (auto fields = message_tree(*msg, false)) {
       for (const auto& kv : *fields)
         tree[kv.first.Scalar()] = kv.second;
@@ -124,7 +126,7 @@ YAML::Node object_tree(const api::Object& o) {
 std::string format_objects_table(const std::string& kind, const std::vector<api::Object>& objects) {
   std::vector<api::Object> sorted = objects;
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-    return object_meta(a).name() < object_meta(b).name();
+    return api::object_meta(a).name() < api::object_meta(b).name();
   });
   Table table(headers(kind));
   for (const auto& o : sorted)
@@ -135,7 +137,7 @@ std::string format_objects_table(const std::string& kind, const std::vector<api:
 std::string format_objects_yaml(const std::vector<api::Object>& objects) {
   api::Intent intent;
   for (const auto& o : objects)
-    add_to_intent(o, intent);
+    intent::append(intent, o);
   return intent::write_manifests(intent);
 }
 

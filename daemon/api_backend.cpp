@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "api/kinds.hpp"
 #include "daemon/intent/objects.hpp"
 #include "daemon/intent/validate.hpp"
 #include "daemon/plan_diff.hpp"
@@ -266,9 +267,9 @@ api::Result<api::ChangeResponse> TerndBackend::change(
 }
 
 api::Result<api::ChangeResponse> TerndBackend::create(const api::Object& object, bool dry_run) {
-  const auto* kind = intent::kind_of(object);
+  const auto* kind = api::kind_of(object);
   if (!kind) return bad("", "the object has no kind");
-  const std::string name = intent::name_of(object);
+  const std::string name = api::object_name(object);
   if (name.empty()) return bad("metadata.name", "required");
   return change(
       [=](api::Intent& in) -> std::optional<api::Error> {
@@ -282,8 +283,8 @@ api::Result<api::ChangeResponse> TerndBackend::create(const api::Object& object,
 }
 
 api::Result<api::ChangeResponse> TerndBackend::replace(const api::Object& object, bool dry_run) {
-  if (!intent::kind_of(object)) return bad("", "the object has no kind");
-  if (intent::name_of(object).empty()) return bad("metadata.name", "required");
+  if (!api::kind_of(object)) return bad("", "the object has no kind");
+  if (api::object_name(object).empty()) return bad("metadata.name", "required");
   return change(
       [=](api::Intent& in) -> std::optional<api::Error> {
         intent::upsert(in, object);
@@ -296,7 +297,7 @@ api::Result<api::ChangeResponse> TerndBackend::apply(const api::Intent& objects,
   const auto all = intent::objects(objects);
   if (all.empty()) return bad("objects", "no objects to apply");
   for (size_t i = 0; i < all.size(); ++i)
-    if (intent::name_of(all[i]).empty())
+    if (api::object_name(all[i]).empty())
       return bad("objects[" + std::to_string(i) + "].metadata.name", "required");
   return change(
       [all](api::Intent& in) -> std::optional<api::Error> {
@@ -308,7 +309,7 @@ api::Result<api::ChangeResponse> TerndBackend::apply(const api::Intent& objects,
 }
 
 api::Result<api::ChangeResponse> TerndBackend::remove(const api::ObjectRef& ref, bool dry_run) {
-  const auto* kind = intent::find_kind(ref.kind());
+  const auto* kind = api::find_kind(ref.kind());
   if (!kind) return bad("kind", "unknown kind \"" + ref.kind() + "\"", 404);
   return change(
       [kind, ref](api::Intent& in) -> std::optional<api::Error> {
@@ -321,7 +322,7 @@ api::Result<api::ChangeResponse> TerndBackend::remove(const api::ObjectRef& ref,
 }
 
 api::Result<api::Object> TerndBackend::get(const api::ObjectRef& ref) {
-  const auto* kind = intent::find_kind(ref.kind());
+  const auto* kind = api::find_kind(ref.kind());
   if (!kind) return bad("kind", "unknown kind \"" + ref.kind() + "\"", 404);
   return on_loop<api::Object>([this, kind, ref]() -> api::Result<api::Object> {
     auto o = intent::find(ternd_.intent(), *kind, ref.name());
@@ -332,7 +333,7 @@ api::Result<api::Object> TerndBackend::get(const api::ObjectRef& ref) {
 }
 
 api::Result<api::ListResponse> TerndBackend::list(const std::string& kind_name) {
-  const auto* kind = intent::find_kind(kind_name);
+  const auto* kind = api::find_kind(kind_name);
   if (!kind) return bad("kind", "unknown kind \"" + kind_name + "\"", 404);
   return on_loop<api::ListResponse>([this, kind]() -> api::Result<api::ListResponse> {
     api::ListResponse r;

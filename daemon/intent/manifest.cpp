@@ -11,49 +11,26 @@
 #include <optional>
 #include <regex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <utility>
 #include <vector>
+
+#include "api/kinds.hpp"
 
 namespace tern::intent {
 namespace {
 
 namespace pb = google::protobuf;
 
-// One row per kind: the apiVersions it is accepted under (the first is written) and the
-// Intent field holding it.
-struct KindRow {
-  std::string_view kind;
-  std::string_view intent_field;
-  std::vector<std::string_view> api_versions;
-};
-
-const std::vector<KindRow>& kinds() {
-  static const std::vector<KindRow> rows = {
-      {"BGPConfiguration",
-       "bgp_configurations",
-       {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"BGPPeer", "bgp_peers", {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"Node", "nodes", {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"IPPool", "ip_pools", {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"BlockAffinity", "block_affinities", {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      // tern's own kind: Calico keeps borrowing inside IPAM blocks, which tern does not model.
-      {"BorrowedAddress",
-       "borrowed_addresses",
-       {"tern.dev/v1", "projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"BGPFilter", "bgp_filters", {"projectcalico.org/v3", "crd.projectcalico.org/v1"}},
-      {"Secret", "secrets", {"v1"}},
-  };
-  return rows;
+// Manifests name kinds exactly as Calico spells them (the API's table also takes plurals and
+// any case).
+const api::KindInfo* find_kind(std::string_view kind) {
+  const api::KindInfo* info = api::find_kind(kind);
+  return info && info->kind == kind ? info : nullptr;
 }
 
-const KindRow* find_kind(std::string_view kind) {
-  for (const auto& row : kinds())
-    if (row.kind == kind) return &row;
-  return nullptr;
-}
-
-std::string join(const std::vector<std::string_view>& words, std::string_view last_sep) {
+std::string join(std::span<const std::string_view> words, std::string_view last_sep) {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
     if (i > 0) out += i + 1 == words.size() ? last_sep : std::string_view(", ");
@@ -64,8 +41,8 @@ std::string join(const std::vector<std::string_view>& words, std::string_view la
 
 std::string kind_names() {
   std::vector<std::string_view> names;
-  for (const auto& row : kinds())
-    names.push_back(row.kind);
+  for (const auto& info : api::all_kinds())
+    names.push_back(info.kind);
   names.push_back("List");
   return join(names, " or ");
 }
@@ -154,7 +131,7 @@ class Reader {
     const YAML::Node kind = doc["kind"];
     if (kind && kind.IsScalar()) {
       const std::string k = kind.Scalar();
-      const KindRow* item_kind = nullptr;
+      const api::KindInfo* item_kind = nullptr;
       if (k.size() > 4 && k.compare(k.size() - 4, 4, "List") == 0)
         item_kind = find_kind(std::string_view(k).substr(0, k.size() - 4));
       if (k == "List" || item_kind) return read_list(doc, item_kind);
@@ -163,7 +140,7 @@ class Reader {
   }
 
  private:
-  bool read_list(const YAML::Node& doc, const KindRow* item_kind) {
+  bool read_list(const YAML::Node& doc, const api::KindInfo* item_kind) {
     resource_ = doc["kind"].Scalar();
     std::string version;
     YAML::Node items;
@@ -193,8 +170,8 @@ class Reader {
 
   // `prefix` is "items[i]." inside a List; a typed list (IPPoolList) lends its items a kind
   // and apiVersion they leave out.
-  bool read_resource(const YAML::Node& doc, const std::string& prefix, const KindRow* default_kind,
-                     const std::string& default_version) {
+  bool read_resource(const YAML::Node& doc, const std::string& prefix,
+                     const api::KindInfo* default_kind, const std::string& default_version) {
     resource_.clear();
     std::string kind_text = default_kind ? std::string(default_kind->kind) : "";
     std::string version = default_kind ? default_version : "";
@@ -206,7 +183,7 @@ class Reader {
       kind_text = kind.Scalar();
     }
     if (kind_text.empty()) return fail(doc, prefix + "kind", "required");
-    const KindRow* row = find_kind(kind_text);
+    const api::KindInfo* row = find_kind(kind_text);
     if (!row)
       return fail(kind ? kind : doc, prefix + "kind",
                   "unknown kind " + quoted(kind_text) + " (expected " + kind_names() + ")");
@@ -229,17 +206,13 @@ class Reader {
 
     row_ = row;
     if (row->kind == "BlockAffinity" && !check_affinity_deleted(doc, prefix)) return false;
-    const auto* intent_field =
-        intent_.GetDescriptor()->FindFieldByName(std::string(row->intent_field));
-    pb::Message* msg = intent_.GetReflection()->AddMessage(&intent_, intent_field);
+    pb::Message* msg = intent_.GetReflection()->AddMessage(&intent_, api::intent_list_field(*row));
     std::set<std::string, std::less<>> top_ignored = {"apiVersion", "kind", "status"};
     if (row->kind == "Secret") top_ignored.insert({"type", "immutable"});
     if (!fill(*msg, doc, prefix, &top_ignored)) return false;
 
-    const auto* meta_field = msg->GetDescriptor()->FindFieldByName("metadata");
-    const auto& m =
-        static_cast<const api::ObjectMeta&>(msg->GetReflection()->GetMessage(*msg, meta_field));
-    if (m.name().empty()) return fail(meta ? meta : doc, prefix + "metadata.name", "required");
+    if (api::resource_meta(*msg).name().empty())
+      return fail(meta ? meta : doc, prefix + "metadata.name", "required");
     return true;
   }
 
@@ -421,7 +394,7 @@ class Reader {
   api::Intent& intent_;
   size_t document_;
   std::string resource_;
-  const KindRow* row_ = nullptr;
+  const api::KindInfo* row_ = nullptr;
   YAML::Mark line_hint_ = YAML::Mark::null_mark();
   std::optional<ManifestError> error_;
 };
@@ -627,13 +600,13 @@ void emit_message(YAML::Emitter& out, const pb::Message& msg) {
 std::string write_manifests(const api::Intent& intent) {
   std::string text;
   const pb::Reflection* r = intent.GetReflection();
-  for (const auto& row : kinds()) {
-    const auto* f = intent.GetDescriptor()->FindFieldByName(std::string(row.intent_field));
+  for (const auto& row : api::all_kinds()) {
+    const auto* f = api::intent_list_field(row);
     for (int i = 0; i < r->FieldSize(intent, f); ++i) {
       const pb::Message& msg = r->GetRepeatedMessage(intent, f, i);
       YAML::Emitter out;
       out << YAML::BeginMap;
-      out << YAML::Key << "apiVersion" << YAML::Value << std::string(row.api_versions.front());
+      out << YAML::Key << "apiVersion" << YAML::Value << std::string(row.api_version);
       out << YAML::Key << "kind" << YAML::Value << std::string(row.kind);
       // The resource's own fields continue the same mapping.
       emit_fields(out, msg);

@@ -1,8 +1,9 @@
 #include <gtest/gtest.h>
 
+#include "api/kinds.hpp"
 #include "ctl/format.hpp"
-#include "ctl/kinds.hpp"
 #include "daemon/intent/manifest.hpp"
+#include "daemon/intent/objects.hpp"
 #include "fixtures.hpp"
 #include "golden.hpp"
 
@@ -172,14 +173,14 @@ TEST(GetYaml, ManifestWriterReadsBack) {
 TEST(Kinds, ObjectsGoIntoTheirIntentList) {
   api::Intent intent;
   for (const auto& o : objects(kPeers))
-    add_to_intent(o, intent);
+    intent::append(intent, o);
   for (const auto& o : objects(kPools))
-    add_to_intent(o, intent);
+    intent::append(intent, o);
   EXPECT_EQ(intent.bgp_peers_size(), 4);
   EXPECT_EQ(intent.ip_pools_size(), 2);
-  EXPECT_EQ(object_count(intent), 6u);
-  EXPECT_EQ(object_kind(objects(kPools).front()), "IPPool");
-  EXPECT_EQ(object_meta(objects(kPools).front()).name(), "default-ipv4-ippool");
+  EXPECT_EQ(intent::count(intent), 6u);
+  EXPECT_EQ(api::kind_of(objects(kPools).front())->kind, "IPPool");
+  EXPECT_EQ(api::object_meta(objects(kPools).front()).name(), "default-ipv4-ippool");
 }
 
 }  // namespace
