@@ -269,38 +269,6 @@ std::string resource_to_json(const Object& object) {
   return head + body.substr(1);
 }
 
-std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string error_json(const Error& error) {
   return "{\"error\":{\"status\":" + std::to_string(error.status) +
          ",\"field\":" + json_quote(error.field) + ",\"message\":" + json_quote(error.message) +

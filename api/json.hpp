@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "api/backend.hpp"
+#include "api/json_quote.hpp"
 #include "api/kinds.hpp"
 
 namespace tern::api {
@@ -30,7 +31,5 @@ std::string resource_to_json(const Object& object);
 
 // {"error":{"status":..,"field":..,"message":..}}
 std::string error_json(const Error& error);
-
-std::string json_quote(std::string_view text);
 
 }  // namespace tern::api

@@ -5,7 +5,11 @@
 #include <cstdio>
 #include <regex>
 
+#include "api/json_quote.hpp"
+
 namespace tern::ctl {
+
+using api::json_quote;
 namespace {
 
 bool is_string(const YAML::Node& n) {
@@ -16,38 +20,6 @@ bool is_string(const YAML::Node& n) {
 bool json_literal(const std::string& s) {
   static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
   return s == "true" || s == "false" || s == "null" || std::regex_match(s, number);
-}
-
-std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
 }
 
 void json(const YAML::Node& n, size_t indent, std::string& out) {

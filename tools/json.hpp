@@ -1,24 +1,21 @@
 #pragma once
-// The little JSON the tools write by hand: strings escaped, control characters dropped (peer
-// texts such as RFC 9003 shutdown messages may carry them).
+// The tools' shorthands for api/json_quote.hpp.
 
 #include <string>
 
-namespace tern::tools {
+#include "api/json_quote.hpp"
 
-inline std::string json_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o;
-}
+namespace tern::tools {
 
 // `s` as a JSON string literal, quotes included.
 inline std::string json_str(const std::string& s) {
-  return "\"" + json_escape(s) + "\"";
+  return api::json_quote(s);
+}
+
+// The same without the quotes, for text spliced into a literal.
+inline std::string json_escape(const std::string& s) {
+  const std::string q = api::json_quote(s);
+  return q.substr(1, q.size() - 2);
 }
 
 }  // namespace tern::tools
