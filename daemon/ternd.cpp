@@ -45,6 +45,14 @@ const char* backend_name(plan::Backend b) {
 
 }  // namespace
 
+// The plan's encap with the tunnel settings this ternd was started with.
+fib::EncapConfig Ternd::encap_for(const plan::Plan& p) const {
+  auto encap = p.encap;
+  encap.tunnel_device = options_.tunnel_device;
+  encap.tunnel_routes_owned_by_agent = options_.agent_owns_tunnels;
+  return encap;
+}
+
 Ternd::Ternd(bgp::asio::io_context& io, TerndOptions options)
     : io_(io), options_(std::move(options)), timer_(io) {}
 
@@ -76,10 +84,7 @@ std::string Ternd::start() {
     auto w = fib::NetlinkWriter::start(options_.writer, &error);
     if (!w) return "cannot start the FIB writer: " + error;
     writer_ = std::move(w);
-    auto encap = plan_.encap;
-    encap.tunnel_device = options_.tunnel_device;
-    encap.tunnel_routes_owned_by_agent = options_.agent_owns_tunnels;
-    writer_->set_config(std::move(encap));
+    writer_->set_config(encap_for(plan_));
     feed_ = std::make_unique<RouteFeed>(*writer_);
     feed_->set_rules(feed_rules(plan_));
   }
@@ -181,10 +186,7 @@ void Ternd::apply_plan(plan::Plan planned) {
     if (std::find(plan_.notes.begin(), plan_.notes.end(), n) == plan_.notes.end())
       spdlog::warn("plan: {}", n);
   if (writer_) {
-    auto encap = next.encap;
-    encap.tunnel_device = options_.tunnel_device;
-    encap.tunnel_routes_owned_by_agent = options_.agent_owns_tunnels;
-    if (!(next.encap == plan_.encap)) writer_->set_config(std::move(encap));
+    if (!(next.encap == plan_.encap)) writer_->set_config(encap_for(next));
   }
   const bool identity = same_identity(plan_, next);
   const bool rules_changed = feed_ && feed_->set_rules(feed_rules(next));

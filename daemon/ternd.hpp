@@ -88,6 +88,7 @@ class Ternd {
   // The planner's plan plus the borrowed addresses learned from workload routes.
   plan::Plan with_learned(plan::Plan p) const;
   void apply_plan(plan::Plan next);
+  fib::EncapConfig encap_for(const plan::Plan& p) const;
   void start_learning();
   void wait_learned();
   void start_bgp();
