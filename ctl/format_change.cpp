@@ -39,7 +39,7 @@ bool prefix_less(const std::string& a, const std::string& b) {
 
 std::string sign(const std::string& action) {
   if (action == "add") return "+";
-  if (action == "change") return "~";
+  if (action == "change" || action == "refresh") return "~";
   if (action == "remove") return "-";
   return "?";
 }
@@ -62,6 +62,8 @@ std::string format_change_lines(const api::ChangeResponse& change) {
     if (s.action() != "add" && s.action() != "remove" && !s.detail().empty()) {
       out += ": " + s.detail();
     }
+    if (s.action() == "change") out += " (session reset)";
+    if (s.action() == "refresh") out += " (route refresh, session kept)";
     out += "\n";
   }
   std::vector<api::KernelRouteChange> routes(change.kernel_routes().begin(),

@@ -6,6 +6,13 @@ namespace tern {
 
 namespace {
 constexpr int kMultihopTtl = 64;  // Calico's `multihop` without a number (BIRD's default)
+}  // namespace
+
+bool only_filters_differ(const plan::PlannedPeer& running, plan::PlannedPeer next) {
+  next.filters = running.filters;
+  next.import_filter = running.import_filter;
+  next.export_filter = running.export_filter;
+  return next == running;
 }
 
 SpeakerPeer speaker_peer(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting) {
@@ -72,13 +79,19 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
       speaker_.remove_peer(it->second.id);
       ch.removed.push_back(it->first);
       it = running_.erase(it);
-    } else if (!(*w->second == it->second.planned)) {
+    } else if (*w->second == it->second.planned) {
+      ++it;
+    } else if (only_filters_differ(it->second.planned, *w->second) &&
+               speaker_.set_filters(it->second.id, w->second->import_filter,
+                                    w->second->export_filter)) {
+      it->second.planned = *w->second;
+      ch.refiltered.push_back(it->first);
+      ++it;
+    } else {
       speaker_.remove_peer(it->second.id);
       it->second.id = speaker_.add_peer(speaker_peer(*w->second, next, restarting));
       it->second.planned = *w->second;
       ch.replaced.push_back(it->first);
-      ++it;
-    } else {
       ++it;
     }
   }

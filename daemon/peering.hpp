@@ -1,7 +1,8 @@
 #pragma once
 // Brings a running speaker to a plan: sessions are matched by their Calico name, and only the
 // difference is applied (a changed peer resets that session alone; unchanged ones keep
-// running), and originated routes are announced or withdrawn one by one.
+// running; a peer whose filters alone changed keeps its session and is refreshed), and
+// originated routes are announced or withdrawn one by one.
 
 #include <map>
 #include <string>
@@ -17,6 +18,11 @@ namespace tern {
 // and F bits).
 SpeakerPeer speaker_peer(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting);
 
+// Whether `next` differs from `running` in its filters alone: applied to the running session
+// with a route refresh, since a new pool or BGPFilter changes every peer's filters and must
+// not cost a session reset.
+bool only_filters_differ(const plan::PlannedPeer& running, plan::PlannedPeer next);
+
 // The attributes of a route this node originates: IGP, empty AS path (the speaker prepends
 // our AS toward eBGP peers and sets the next hop per peer).
 bgp::PathAttributes origination_attrs();
@@ -27,9 +33,11 @@ class Peering {
 
   struct Changes {
     std::vector<std::string> added, removed, replaced;
+    std::vector<std::string> refiltered;  // new filters, session kept
     size_t originated = 0, withdrawn = 0;
     bool any() const {
-      return !added.empty() || !removed.empty() || !replaced.empty() || originated || withdrawn;
+      return !added.empty() || !removed.empty() || !replaced.empty() || !refiltered.empty() ||
+             originated || withdrawn;
     }
   };
   Changes apply(const plan::Plan& next, bool restarting);

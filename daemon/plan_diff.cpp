@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "daemon/peering.hpp"
 #include "daemon/route_feed.hpp"
 #include "fib/encap.hpp"
 
@@ -72,7 +73,8 @@ void diff_sessions(const plan::Plan& before, const plan::Plan& after, api::Chang
     } else if (!(*it->second == *p) || identity_changed) {
       auto* c = out.add_sessions();
       c->set_name(name);
-      c->set_action("change");
+      c->set_action(!identity_changed && only_filters_differ(*p, *it->second) ? "refresh"
+                                                                              : "change");
       c->set_address(address_text(*it->second));
       std::string d = what_differs(*p, *it->second);
       if (identity_changed)

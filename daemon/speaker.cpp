@@ -149,6 +149,40 @@ bool Speaker::request_refresh(rib::PeerId id, Family f) {
   return it->second->session->send(refresh(f, bgp::RefreshSubtype::kNormal));
 }
 
+bool Speaker::set_filters(rib::PeerId id, rib::RouteFilter import_filter,
+                          rib::RouteFilter export_filter) {
+  auto it = peers_.find(id);
+  if (it == peers_.end()) return false;
+  Peer& p = *it->second;
+  const bool up = p.session->state() == bgp::State::kEstablished;
+  const auto& n = p.session->negotiated();
+  const bool import_changed = !(import_filter == p.import_filter);
+  if (import_changed && up && (!n || !n->route_refresh)) return false;
+  const bool export_changed = !(export_filter == p.export_filter);
+  p.import_filter = std::move(import_filter);
+  p.export_filter = std::move(export_filter);
+  if (!up || !n) return true;  // the next session starts with them
+  for (int fi = 0; fi < bgp::kFamilyCount; ++fi) {
+    if (!p.families[fi]) continue;
+    const Family f = bgp::kFamilies[fi].family;
+    if (import_changed) request_refresh(id, f);
+    if (!export_changed) continue;
+    // A peer still getting its initial table gets the rest under the new filter and still
+    // needs its End-of-RIB; anything else is a refresh of what it has.
+    if (p.finish[fi] == Finish::kEndOfRib) {
+      catch_up(p, fi, Finish::kEndOfRib);
+    } else if (n->enhanced_route_refresh) {
+      p.session->send(refresh(f, bgp::RefreshSubtype::kBeginOfRib));
+      catch_up(p, fi, Finish::kEndOfRefresh);
+    } else {
+      // The re-sent table carries a withdrawal for every prefix the filter now holds back.
+      catch_up(p, fi, Finish::kNothing);
+    }
+  }
+  schedule_flush();
+  return true;
+}
+
 // ---- inbound ----
 
 void Speaker::on_update(Peer& from, bgp::Update&& u) {

@@ -60,6 +60,14 @@ class Speaker {
   // it is not Established or did not offer route refresh.
   bool request_refresh(rib::PeerId id, bgp::Family f);
 
+  // New import and export filters for a running peer, without resetting its session (what
+  // BIRD does on `configure` with a changed filter). The peer gets the table again under the
+  // new export filter, which withdraws what no longer passes, framed by BoRR/EoRR where it
+  // agreed to enhanced route refresh (RFC 7313); it is asked to send its routes again for
+  // the new import filter. False when that is impossible without a reset: the import filter
+  // changed on an Established session without route refresh.
+  bool set_filters(rib::PeerId id, rib::RouteFilter import_filter, rib::RouteFilter export_filter);
+
   const rib::LocRib& rib(bgp::Family f) const { return *ribs_[bgp::family_index(f)]; }
   std::vector<bgp::SessionSnapshot> sessions() const;
   // Whether every configured peer has come up and sent End-of-RIB for every family of its

@@ -216,6 +216,8 @@ void Ternd::apply_plan(plan::Plan planned) {
       spdlog::info("peer {} removed", n);
     for (const auto& n : ch.replaced)
       spdlog::info("peer {} changed: session reset", n);
+    for (const auto& n : ch.refiltered)
+      spdlog::info("peer {} filters changed: routes refreshed, session kept", n);
     if (ch.originated || ch.withdrawn)
       spdlog::info("originated {} routes, withdrew {}", ch.originated, ch.withdrawn);
   }

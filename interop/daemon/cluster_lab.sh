@@ -318,26 +318,38 @@ scenario_api() {
   same_both "get" "$(ctl n1 get ippool cross-pool -o json)" "/v1/ippools/cross-pool"
   same_both "list" "$(ctl n1 get ippools -o json)" "/v1/ippools"
   # Changes over REST, as dry runs first: the same preview as ternctl's, nothing applied.
-  # (A BGPFilter no peer uses yet: it changes no session. A new pool would change every
-  # peer's export policy, which today resets every session: see the closing note.)
-  local pool_json='{"metadata":{"name":"extra"},"spec":{"exportV4":[{"action":"Reject","cidr":"10.246.0.0/16","matchOperator":"In"}]}}'
-  local rest_dry ctl_dry code
+  # A new pool changes every peer's export policy and nothing else: the sessions are
+  # refreshed (RFC 7313), never reset.
+  local pool_json='{"metadata":{"name":"extra"},"spec":{"cidr":"10.246.0.0/16","ipipMode":"Never","vxlanMode":"Never"}}'
+  local rest_dry ctl_dry code bird_since sessions_before
   rest_dry=$(rest n1 -X POST -H 'Content-Type: application/json' -d "$pool_json" \
-    'http://127.0.0.1:9179/v1/bgpfilters?dryRun=true' | jq -S "$JSON_NORM")
-  printf 'apiVersion: projectcalico.org/v3\nkind: BGPFilter\nmetadata:\n  name: extra\nspec:\n  exportV4:\n  - action: Reject\n    cidr: 10.246.0.0/16\n    matchOperator: In\n' \
+    'http://127.0.0.1:9179/v1/ippools?dryRun=true' | jq -S "$JSON_NORM")
+  printf 'apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: extra\nspec:\n  cidr: 10.246.0.0/16\n  ipipMode: Never\n  vxlanMode: Never\n' \
     > "$LAB_DIR/extra.yaml"
   ctl_dry=$(ctl n1 apply --dry-run -f "$LAB_DIR/extra.yaml" -o json | jq -S "$JSON_NORM")
   [ "$rest_dry" = "$ctl_dry" ] || lab_fail "dry runs differ: REST $rest_dry, ternctl $ctl_dry"
+  [ "$(jq -r '[.sessions[].action] | unique | join(",")' <<< "$rest_dry")" = refresh ] ||
+    lab_fail "a new pool should refresh every session, not reset one: $rest_dry"
   [ "$(revision n1)" = 1 ] || lab_fail "a dry run over REST changed the intent"
-  # Create, delete and watch over REST.
+  # Create, delete and watch over REST; the sessions stay up throughout, here and at BIRD.
+  sessions_before=$(status n1 | jq -c '[.sessions[] | {name, state}]')
+  bird_since=$(birdc_at n3 show protocols "$(calico_mesh_name "${ADDR[n1]}")" | tail -1)
   code=$(rest n1 -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-    -d "$pool_json" http://127.0.0.1:9179/v1/bgpfilters)
+    -d "$pool_json" http://127.0.0.1:9179/v1/ippools)
   [ "${code:0:1}" = 2 ] || lab_fail "REST create: $code"
-  ctl n1 get bgpfilter extra > /dev/null || lab_fail "the filter created over REST is missing"
-  code=$(rest n1 -o /dev/null -w '%{http_code}' -X DELETE http://127.0.0.1:9179/v1/bgpfilters/extra)
+  ctl n1 get ippool extra > /dev/null || lab_fail "the pool created over REST is missing"
+  lab_wait_for 10 "n1 to refresh its sessions for the new pool" \
+    grep -q 'filters changed: routes refreshed, session kept' "$LAB_DIR/ternd-n1.0.err"
+  code=$(rest n1 -o /dev/null -w '%{http_code}' -X DELETE http://127.0.0.1:9179/v1/ippools/extra)
   [ "${code:0:1}" = 2 ] || lab_fail "REST delete: $code"
-  ctl n1 get bgpfilter extra > /dev/null 2>&1 && lab_fail "the filter deleted over REST is still there"
+  ctl n1 get ippool extra > /dev/null 2>&1 && lab_fail "the pool deleted over REST is still there"
   [ "$(revision n1)" = 3 ] || lab_fail "create and delete over REST: revision $(revision n1), expected 3"
+  sleep 1
+  grep -q 'session reset' "$LAB_DIR/ternd-n1.0.err" && lab_fail "a pool added or removed reset a session"
+  [ "$(status n1 | jq -c '[.sessions[] | {name, state}]')" = "$sessions_before" ] ||
+    lab_fail "sessions changed: $(status n1 | jq -c '[.sessions[] | {name, state}]')"
+  [ "$(birdc_at n3 show protocols "$(calico_mesh_name "${ADDR[n1]}")" | tail -1)" = "$bird_since" ] ||
+    lab_fail "BIRD saw its session with n1 restart"
   code=$(rest n1 -o "$LAB_DIR/readyz.out" -w '%{http_code}' http://127.0.0.1:9179/readyz)
   [ "$code" = 200 ] || lab_fail "/readyz: $code $(cat "$LAB_DIR/readyz.out")"
   rest n1 http://127.0.0.1:9179/metrics | grep -q '^tern_bgp_sessions{state="Established"} 2' ||

@@ -428,6 +428,7 @@ constexpr const char* kDryRun = R"pb(
   sessions { name: "Node_192_168_0_1" action: "change" address: "192.168.0.1" detail: "password" }
   sessions { name: "Mesh_10_0_0_4" action: "add" address: "10.0.0.4" }
   sessions { name: "Global_192_168_0_9" action: "remove" address: "192.168.0.9" }
+  sessions { name: "Mesh_10_0_0_3" action: "refresh" address: "10.0.0.3" detail: "export policy" }
   kernel_routes { prefix: "10.244.9.0/26" action: "remove" before: "via 10.0.0.9 dev tunl0 onlink" }
   kernel_routes { prefix: "10.244.3.0/26" action: "add" after: "via 10.0.0.4 dev tunl0 onlink" }
   kernel_routes { prefix: "10.244.10.0/26" action: "add" after: "via 10.0.1.10 dev tunl0 onlink" }

@@ -53,6 +53,24 @@ TEST_F(PeeringTest, AChangedPeerAloneIsReset) {
   EXPECT_EQ(ch.originated + ch.withdrawn, 0u);
 }
 
+TEST_F(PeeringTest, APeerWhoseFiltersAloneChangedKeepsItsSession) {
+  peering.apply(base(), false);
+  const auto id3 = peering.id("Mesh_10_0_0_3");
+  auto next = base();
+  next.peers[1].filters = {"no-transit"};
+  next.peers[1].export_filter.rules = {
+      {pfx("10.245.0.0/16"), rib::PrefixRule::Match::kOrLonger, true}};
+  next.peers[1].import_filter.default_accept = false;
+  auto ch = peering.apply(next, false);
+  EXPECT_TRUE(ch.replaced.empty());
+  EXPECT_EQ(ch.refiltered, std::vector<std::string>{"Mesh_10_0_0_3"});
+  EXPECT_EQ(peering.id("Mesh_10_0_0_3"), id3) << "the same session";
+  EXPECT_TRUE(peering.apply(next, false).refiltered.empty()) << "applied once";
+  EXPECT_TRUE(only_filters_differ(base().peers[1], next.peers[1]));
+  next.peers[1].restart_time = 30;
+  EXPECT_FALSE(only_filters_differ(base().peers[1], next.peers[1]));
+}
+
 TEST_F(PeeringTest, ANodeWhoseAddressChangedIsReplacedByName) {
   peering.apply(base(), false);
   auto next = base();

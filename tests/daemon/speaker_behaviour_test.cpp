@@ -210,6 +210,59 @@ TEST(Speaker, ImportAndExportFiltersDecideByPrefixAndAddCommunities) {
   run_for(io, 200ms);
 }
 
+// A new IP pool or BGPFilter changes a running peer's filters: what the peer gets and what
+// is taken from it follow at once, and its session stays up.
+TEST(Speaker, ChangedFiltersApplyWithoutASessionReset) {
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.55", 0);
+  auto b = make_node(io, "127.0.0.56", 0);
+  auto only = [](const char* cidr) {
+    rib::RouteFilter f;
+    f.rules = {{pfx(cidr), rib::PrefixRule::Match::kOrLonger, true}};
+    f.default_accept = false;
+    return f;
+  };
+  PeerOptions a_to_b;
+  a_to_b.export_filter = only("10.244.0.0/16");
+  peer(*a, *b, a_to_b);
+  peer(*b, *a);
+  a->speaker->originate(pfx("10.244.1.0/26"), own_block());
+  a->speaker->originate(pfx("10.245.1.0/26"), own_block());
+  b->speaker->originate(pfx("10.246.1.0/26"), own_block());
+  a->speaker->start();
+  b->speaker->start();
+  ASSERT_TRUE(run_until(io, 5000ms,
+                        [&] { return route(*b, "10.244.1.0/26") && route(*a, "10.246.1.0/26"); }));
+  run_for(io, 200ms);
+  EXPECT_EQ(route(*b, "10.245.1.0/26"), nullptr);
+  size_t flaps = 0;
+  a->speaker->on_session_change = [&](const bgp::Session&, bgp::State, bgp::State) { ++flaps; };
+  b->speaker->on_session_change = [&](const bgp::Session&, bgp::State, bgp::State) { ++flaps; };
+  const rib::PeerId b_at_a = a->peer_ids.at(b->ip);
+
+  // Export: the other pool instead of the first one.
+  ASSERT_TRUE(a->speaker->set_filters(b_at_a, {}, only("10.245.0.0/16")));
+  EXPECT_TRUE(run_until(io, 3000ms, [&] {
+    return route(*b, "10.245.1.0/26") && !route(*b, "10.244.1.0/26");
+  })) << "the newly exported block arrives, the one held back now is withdrawn";
+
+  // Import: b's block is refused from now on, then accepted again; a asks b for its routes
+  // each time (route refresh) rather than resetting.
+  ASSERT_TRUE(a->speaker->set_filters(b_at_a, only("10.250.0.0/16"), only("10.245.0.0/16")));
+  EXPECT_TRUE(run_until(io, 3000ms, [&] { return !route(*a, "10.246.1.0/26"); }));
+  ASSERT_TRUE(a->speaker->set_filters(b_at_a, {}, only("10.245.0.0/16")));
+  EXPECT_TRUE(run_until(io, 3000ms, [&] { return route(*a, "10.246.1.0/26") != nullptr; }));
+
+  run_for(io, 200ms);
+  EXPECT_EQ(flaps, 0u) << "the session never left Established";
+  EXPECT_EQ(a->speaker->sessions().at(0).state, bgp::State::kEstablished);
+  a->speaker->on_session_change = nullptr;
+  b->speaker->on_session_change = nullptr;
+  a->speaker->stop();
+  b->speaker->stop();
+  run_for(io, 200ms);
+}
+
 // A peer that completes the handshake and then never reads again.
 class StuckPeer {
  public:
