@@ -25,7 +25,7 @@ const char* to_string(EncapMode m) {
 Prefix network_of(const IpAddr& addr, uint8_t len) {
   Prefix p;
   p.afi = addr.afi;
-  const unsigned max = addr.afi == bgp::Afi::kIpv4 ? 32 : 128;
+  const unsigned max = bgp::max_prefix_len(addr.afi);
   p.len = len > max ? max : len;
   for (unsigned i = 0; i < max / 8; ++i) {
     const int bits = static_cast<int>(p.len) - static_cast<int>(i * 8);

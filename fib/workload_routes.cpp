@@ -21,7 +21,7 @@ void sort_routes(std::vector<LearnedRoute>& v) {
 }
 
 bool is_host(const Prefix& p) {
-  return p.len == (p.afi == bgp::Afi::kIpv4 ? 32 : 128);
+  return p.len == bgp::max_prefix_len(p.afi);
 }
 
 }  // namespace

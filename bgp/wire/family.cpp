@@ -74,7 +74,7 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
   auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
   if (ec != std::errc() || ptr != len_text.data() + len_text.size() || len_text.empty())
     return std::nullopt;
-  const unsigned max = addr->afi == Afi::kIpv4 ? 32 : 128;
+  const unsigned max = max_prefix_len(addr->afi);
   if (len > max) return std::nullopt;
   Prefix p;
   p.afi = addr->afi;

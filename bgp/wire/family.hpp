@@ -3,8 +3,8 @@
 // one place that knows what IPv4 and IPv6 unicast look like on the wire (address width,
 // acceptable next-hop lengths); adding a family is one row.
 
-#include <compare>
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +20,10 @@ struct Family {
   Safi safi = Safi::kUnicast;
   bool operator==(const Family&) const = default;
 };
+
+inline constexpr uint8_t max_prefix_len(Afi afi) {
+  return afi == Afi::kIpv4 ? 32 : 128;
+}
 
 inline constexpr Family kIpv4Unicast{Afi::kIpv4, Safi::kUnicast};
 inline constexpr Family kIpv6Unicast{Afi::kIpv6, Safi::kUnicast};

@@ -6,7 +6,7 @@
 namespace tern::bgp {
 
 bool decode_nlri(ByteSpan field, Afi afi, bool add_path, std::vector<Nlri>& out, std::string& why) {
-  const unsigned max_len = afi == Afi::kIpv4 ? 32 : 128;
+  const unsigned max_len = max_prefix_len(afi);
   // Typical entries: a /24 (4 bytes) or a /64 (9 bytes); a good first guess saves regrowth.
   const size_t typical = (afi == Afi::kIpv4 ? 4 : 9) + (add_path ? 4 : 0);
   out.reserve(out.size() + field.size() / typical + 1);

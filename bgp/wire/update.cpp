@@ -224,7 +224,7 @@ Status validate_for_encode(const Update& u, const CodecContext& ctx) {
     return make_error(err::kUpdate, 0, Action::kNone, "cannot encode UPDATE: " + std::move(why));
   };
   auto check = [&](const std::vector<Nlri>& list, Afi afi, const char* where) -> Status {
-    const unsigned max = afi == Afi::kIpv4 ? 32 : 128;
+    const unsigned max = max_prefix_len(afi);
     for (const auto& n : list)
       if (n.prefix.afi != afi || n.prefix.len > max)
         return bad(std::string(where) + " holds " + to_string(n.prefix));

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/json_quote.hpp"
 #include "api/kinds.hpp"
 
 namespace tern::intent {
@@ -61,10 +62,6 @@ const std::set<std::string, std::less<>> kIgnoredMetadata = {"namespace",
                                                              "deletionGracePeriodSeconds",
                                                              "generateName"};
 
-std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
-
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -74,7 +71,7 @@ std::string describe(const YAML::Node& node) {
     case YAML::NodeType::Map:
       return "a mapping";
     case YAML::NodeType::Scalar:
-      return quoted(node.Scalar());
+      return api::json_quote(node.Scalar());
     default:
       return "an undefined value";
   }
@@ -185,12 +182,13 @@ class Reader {
     if (kind_text.empty()) return fail(doc, prefix + "kind", "required");
     const api::KindInfo* row = find_kind(kind_text);
     if (!row)
-      return fail(kind ? kind : doc, prefix + "kind",
-                  "unknown kind " + quoted(kind_text) + " (expected " + kind_names() + ")");
+      return fail(
+          kind ? kind : doc, prefix + "kind",
+          "unknown kind " + api::json_quote(kind_text) + " (expected " + kind_names() + ")");
     resource_ = kind_text;
     const YAML::Node meta = doc["metadata"];
     if (meta && meta.IsMap() && meta["name"] && meta["name"].IsScalar())
-      resource_ += " " + quoted(meta["name"].Scalar());
+      resource_ += " " + api::json_quote(meta["name"].Scalar());
     if (api_version) {
       if (!api_version.IsScalar())
         return fail(api_version, prefix + "apiVersion",
@@ -201,7 +199,7 @@ class Reader {
     if (std::find(row->api_versions.begin(), row->api_versions.end(), version) ==
         row->api_versions.end())
       return fail(api_version ? api_version : doc, prefix + "apiVersion",
-                  quoted(version) + " does not serve " + kind_text + " (expected " +
+                  api::json_quote(version) + " does not serve " + kind_text + " (expected " +
                       join(row->api_versions, " or ") + ")");
 
     row_ = row;
@@ -237,7 +235,7 @@ class Reader {
       const std::string plural =
           !got.empty() && got.back() == 'y' ? got.substr(0, got.size() - 1) + "ies" : got + "s";
       if (want == got || f->name() == key || want == plural || got == want + "s")
-        return " (did you mean " + quoted(f->json_name()) + "?)";
+        return " (did you mean " + api::json_quote(f->json_name()) + "?)";
     }
     return "";
   }
@@ -335,10 +333,11 @@ class Reader {
         auto v = as ? parse_as_number(s) : parse_u32(s);
         if (!v) {
           if (all_digits(s))
-            return fail(value, path, "out of range (at most 4294967295), got " + quoted(s));
+            return fail(value, path,
+                        "out of range (at most 4294967295), got " + api::json_quote(s));
           return fail(value, path,
                       std::string(as ? "expected an AS number" : "expected an unsigned integer") +
-                          ", got " + quoted(s));
+                          ", got " + api::json_quote(s));
         }
         repeated ? r->AddUInt32(&msg, f, *v) : r->SetUInt32(&msg, f, *v);
         return true;

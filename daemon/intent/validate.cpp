@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "api/json_quote.hpp"
 #include "bgp/wire/family.hpp"
 #include "daemon/intent/base64.hpp"
 #include "daemon/intent/community.hpp"
@@ -23,10 +24,6 @@ using bgp::Prefix;
 
 constexpr size_t kMaxCommunities = 500;
 constexpr size_t kMaxPrefixAdvertisements = 64;
-
-std::string quoted(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
 
 std::string idx(std::string_view field, size_t i) {
   return std::string(field) + "[" + std::to_string(i) + "]";
@@ -47,10 +44,6 @@ std::string one_of(std::initializer_list<std::string_view> words) {
 const char* family_name(Afi afi) {
   return afi == Afi::kIpv4 ? "IPv4" : "IPv6";
 }
-unsigned max_len(Afi afi) {
-  return afi == Afi::kIpv4 ? 32 : 128;
-}
-
 bool overlaps(const Prefix& a, const Prefix& b) {
   if (a.afi != b.afi) return false;
   const unsigned len = std::min(a.len, b.len);
@@ -132,12 +125,13 @@ class Checker {
     }
     auto p = Prefix::parse(text);
     if (!p) {
-      err(field, quoted(text) + " is not a CIDR (address/length)");
+      err(field, api::json_quote(text) + " is not a CIDR (address/length)");
       return std::nullopt;
     }
     auto addr = IpAddr::parse(std::string_view(text).substr(0, text.find('/')));
     if (addr && addr->b != p->b) {
-      err(field, quoted(text) + " has host bits set (the network is " + bgp::to_string(*p) + ")");
+      err(field,
+          api::json_quote(text) + " has host bits set (the network is " + bgp::to_string(*p) + ")");
       return std::nullopt;
     }
     return p;
@@ -148,12 +142,12 @@ class Checker {
     if (value.empty()) return;
     for (auto a : allowed)
       if (value == a) return;
-    err(field, quoted(value) + " is not one of " + one_of(allowed));
+    err(field, api::json_quote(value) + " is not one of " + one_of(allowed));
   }
 
   void duration(const std::string& field, const std::string& text) {
     if (!text.empty() && !parse_duration_seconds(text))
-      err(field, quoted(text) + " is not a duration (e.g. \"120s\", \"2m30s\", \"1h\")");
+      err(field, api::json_quote(text) + " is not a duration (e.g. \"120s\", \"2m30s\", \"1h\")");
   }
 
   void selector(const std::string& field, const std::string& text) {
@@ -175,10 +169,11 @@ class Checker {
     if (ref.name().empty()) return err(f + ".name", "required");
     if (ref.key().empty()) return err(f + ".key", "required");
     auto it = secrets_.find(ref.name());
-    if (it == secrets_.end()) return err(f + ".name", "no Secret " + quoted(ref.name()));
+    if (it == secrets_.end()) return err(f + ".name", "no Secret " + api::json_quote(ref.name()));
     const auto& s = *it->second;
     if (!s.string_data().contains(ref.key()) && !s.data().contains(ref.key()))
-      err(f + ".key", "Secret " + quoted(ref.name()) + " has no key " + quoted(ref.key()));
+      err(f + ".key",
+          "Secret " + api::json_quote(ref.name()) + " has no key " + api::json_quote(ref.key()));
   }
 
   // --- BGPConfiguration ---
@@ -188,7 +183,8 @@ class Checker {
     const auto& name = c.metadata().name();
     const bool is_default = name == "default";
     if (!name.empty() && !is_default && (name.rfind("node.", 0) != 0 || name.size() == 5))
-      err("metadata.name", quoted(name) + " is neither \"default\" nor \"node.<nodename>\"");
+      err("metadata.name",
+          api::json_quote(name) + " is neither \"default\" nor \"node.<nodename>\"");
     const auto& s = c.spec();
     if (!is_default) {
       // Only the cluster-wide resource speaks for the cluster.
@@ -233,10 +229,10 @@ class Checker {
       if (cm.name().empty()) {
         err(f + ".name", "required");
       } else if (!community_names.insert(cm.name()).second) {
-        err(f + ".name", "another community has the name " + quoted(cm.name()));
+        err(f + ".name", "another community has the name " + api::json_quote(cm.name()));
       }
       if (!parse_community(cm.value()))
-        err(f + ".value", quoted(cm.value()) +
+        err(f + ".value", api::json_quote(cm.value()) +
                               " is not a community (\"aa:nn\" with 16-bit parts or \"aa:nn:mm\" "
                               "with 32-bit parts)");
     }
@@ -256,7 +252,8 @@ class Checker {
         const auto& ref = pa.communities(j);
         if (!community_names.count(ref) && !parse_community(ref))
           err(idx(f + ".communities", j),
-              quoted(ref) + " is neither a community defined in spec.communities nor a value");
+              api::json_quote(ref) +
+                  " is neither a community defined in spec.communities nor a value");
       }
     }
     if (s.has_node_mesh_password()) password("spec.nodeMeshPassword", s.node_mesh_password());
@@ -281,7 +278,7 @@ class Checker {
     if (!s.peer_ip().empty()) {
       auto ip = parse_peer_ip(s.peer_ip());
       if (auto* why = std::get_if<std::string>(&ip))
-        err("spec.peerIP", quoted(s.peer_ip()) + ": " + *why);
+        err("spec.peerIP", api::json_quote(s.peer_ip()) + ": " + *why);
       if (!both && !s.has_as_number()) err("spec.asNumber", "required with peerIP");
     }
     if (!s.peer_selector().empty()) {
@@ -301,10 +298,10 @@ class Checker {
     if (s.has_ttl_security() && s.ttl_security() > 255)
       err("spec.ttlSecurity", std::to_string(s.ttl_security()) + " hops is more than 255");
     if (!s.reachable_by().empty() && !IpAddr::parse(s.reachable_by()))
-      err("spec.reachableBy", quoted(s.reachable_by()) + " is not an IP address");
+      err("spec.reachableBy", api::json_quote(s.reachable_by()) + " is not an IP address");
     for (int i = 0; i < s.filters_size(); ++i)
       if (!filters_.count(s.filters(i)))
-        err(idx("spec.filters", i), "no BGPFilter " + quoted(s.filters(i)));
+        err(idx("spec.filters", i), "no BGPFilter " + api::json_quote(s.filters(i)));
     one_of_or_empty("spec.reversePeering", s.reverse_peering(), {"Auto", "Manual"});
   }
 
@@ -315,10 +312,10 @@ class Checker {
     const auto slash = text.find('/');
     auto addr = IpAddr::parse(std::string_view(text).substr(0, slash));
     if (slash == std::string::npos || !addr || !Prefix::parse(text)) {
-      err(field, quoted(text) + " is not an address in CIDR form (" +
+      err(field, api::json_quote(text) + " is not an address in CIDR form (" +
                      (afi == Afi::kIpv4 ? "a.b.c.d/len" : "addr/len") + ")");
     } else if (addr->afi != afi) {
-      err(field, quoted(text) + " is not an " + family_name(afi) + " address");
+      err(field, api::json_quote(text) + " is not an " + family_name(afi) + " address");
     }
   }
 
@@ -333,13 +330,13 @@ class Checker {
       auto id = IpAddr::parse(b.route_reflector_cluster_id());
       if (!id || id->afi != Afi::kIpv4)
         err("spec.bgp.routeReflectorClusterID",
-            quoted(b.route_reflector_cluster_id()) + " is not a dotted IPv4 value");
+            api::json_quote(b.route_reflector_cluster_id()) + " is not a dotted IPv4 value");
     }
     if (!b.ipv4_ipip_tunnel_addr().empty()) {
       auto a = IpAddr::parse(b.ipv4_ipip_tunnel_addr());
       if (!a || a->afi != Afi::kIpv4)
         err("spec.bgp.ipv4IPIPTunnelAddr",
-            quoted(b.ipv4_ipip_tunnel_addr()) + " is not an IPv4 address");
+            api::json_quote(b.ipv4_ipip_tunnel_addr()) + " is not an IPv4 address");
     }
   }
 
@@ -360,7 +357,7 @@ class Checker {
         err("spec.ipipMode", "IPIP is not allowed on IPv6 pools");
       if (p && s.has_block_size()) {
         const unsigned lo = p->afi == Afi::kIpv4 ? 20 : 116;
-        const unsigned hi = max_len(p->afi);
+        const unsigned hi = bgp::max_prefix_len(p->afi);
         if (s.block_size() < lo || s.block_size() > hi) {
           err("spec.blockSize", "must be " + std::to_string(lo) + "-" + std::to_string(hi) +
                                     " for an " + family_name(p->afi) + " pool, got " +
@@ -375,7 +372,8 @@ class Checker {
       for (const auto& [other, q] : seen) {
         if (overlaps(*p, q)) {
           err("spec.cidr", bgp::to_string(*p) + " overlaps IPPool " +
-                               quoted(other->metadata().name()) + " (" + bgp::to_string(q) + ")");
+                               api::json_quote(other->metadata().name()) + " (" +
+                               bgp::to_string(q) + ")");
           break;
         }
       }
@@ -398,7 +396,7 @@ class Checker {
     if (b.spec().address().empty()) {
       err("spec.address", "required");
     } else if (!IpAddr::parse(b.spec().address())) {
-      err("spec.address", quoted(b.spec().address()) + " is not an IP address");
+      err("spec.address", api::json_quote(b.spec().address()) + " is not an IP address");
     }
   }
 
@@ -418,11 +416,11 @@ class Checker {
                       {"Equal", "NotEqual", "In", "NotIn"});
       auto p = cidr(f + ".cidr", r.cidr(), false);
       if (p && p->afi != afi)
-        err(f + ".cidr",
-            quoted(r.cidr()) + " is not an " + family_name(afi) + " CIDR (in " + list_name + ")");
+        err(f + ".cidr", api::json_quote(r.cidr()) + " is not an " + family_name(afi) +
+                             " CIDR (in " + list_name + ")");
       if (r.has_prefix_length()) {
         const auto& pl = r.prefix_length();
-        const unsigned top = max_len(afi);
+        const unsigned top = bgp::max_prefix_len(afi);
         if (pl.has_min() && pl.min() > top)
           err(f + ".prefixLength.min",
               std::to_string(pl.min()) + " is longer than /" + std::to_string(top));
@@ -466,7 +464,7 @@ class Checker {
 }  // namespace
 
 std::string ValidationError::to_string() const {
-  std::string out = kind + " " + quoted(name) + ": ";
+  std::string out = kind + " " + api::json_quote(name) + ": ";
   if (!field.empty()) out += field + ": ";
   return out + reason;
 }

@@ -28,7 +28,7 @@ bool parse_node_address(const std::string& text, bgp::Afi afi, std::optional<bgp
 }
 
 bool single_address(const bgp::Prefix& p) {
-  return p.len == max_len(p.afi);
+  return p.len == bgp::max_prefix_len(p.afi);
 }
 
 void sort_unique(std::vector<bgp::Prefix>& v) {
@@ -223,10 +223,6 @@ void Notes::add(std::string text) {
 
 bool prefix_less(const bgp::Prefix& a, const bgp::Prefix& b) {
   return std::tie(a.afi, a.b, a.len) < std::tie(b.afi, b.b, b.len);
-}
-
-uint8_t max_len(bgp::Afi afi) {
-  return afi == bgp::Afi::kIpv4 ? 32 : 128;
 }
 
 std::string name_part(const std::string& ip_text) {

@@ -80,7 +80,6 @@ Context make_context(const api::Intent& intent, std::string_view node_name);
 
 // Total order: IPv4 before IPv6, then address bytes, then length.
 bool prefix_less(const bgp::Prefix& a, const bgp::Prefix& b);
-uint8_t max_len(bgp::Afi afi);
 // Calico's protocol name part: dots and colons become underscores.
 std::string name_part(const std::string& ip_text);
 

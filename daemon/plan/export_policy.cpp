@@ -79,7 +79,7 @@ std::vector<rib::PrefixRule> translate(const Context& c, const api::BGPFilterRul
   }
   const std::string& op = r.match_operator();
   const bool bounded = r.has_prefix_length();
-  unsigned lo = cidr->len, hi = max_len(afi);
+  unsigned lo = cidr->len, hi = bgp::max_prefix_len(afi);
   if (bounded) {
     if (r.prefix_length().has_min()) lo = std::max<unsigned>(lo, r.prefix_length().min());
     if (r.prefix_length().has_max()) hi = std::min<unsigned>(hi, r.prefix_length().max());
@@ -108,7 +108,7 @@ std::vector<rib::PrefixRule> translate(const Context& c, const api::BGPFilterRul
         shorter.max_len = static_cast<uint8_t>(lo - 1);
         out.push_back(shorter);
       }
-      if (hi < max_len(afi)) {
+      if (hi < bgp::max_prefix_len(afi)) {
         auto longer = rule(everything(afi), Match::kOrLonger, accept);
         longer.min_len = static_cast<uint8_t>(hi + 1);
         out.push_back(longer);

@@ -15,7 +15,7 @@ bgp::Prefix host_prefix(const bgp::IpAddr& a) {
   bgp::Prefix p;
   p.afi = a.afi;
   p.b = a.b;
-  p.len = max_len(a.afi);
+  p.len = bgp::max_prefix_len(a.afi);
   return p;
 }
 
@@ -88,7 +88,7 @@ std::vector<Origination> plan_originations(const Context& c) {
   std::vector<Origination> out;
   // Blocks of one address are not blackholed: the workload's own route stands for them.
   for (const auto& b : c.own_blocks)
-    if (b.len < max_len(b.afi)) out.push_back({b, Origination::Kind::kBlock});
+    if (b.len < bgp::max_prefix_len(b.afi)) out.push_back({b, Origination::Kind::kBlock});
   if (c.advertise_services)
     for (const auto& s : c.service_ranges)
       out.push_back({s, Origination::Kind::kService});

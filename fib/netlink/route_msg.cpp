@@ -158,7 +158,7 @@ std::vector<uint8_t> lookup_request(uint32_t seq, const IpAddr& addr) {
   const size_t msg = w.begin(RTM_GETROUTE, NLM_F_REQUEST, seq);
   rtmsg r{};
   r.rtm_family = family_of(addr.afi);
-  r.rtm_dst_len = addr.afi == bgp::Afi::kIpv4 ? 32 : 128;
+  r.rtm_dst_len = bgp::max_prefix_len(addr.afi);
   r.rtm_flags = RTM_F_FIB_MATCH;
   w.put(&r, sizeof(r));
   w.attr(RTA_DST, addr.b.data(), addr_len(addr.afi));

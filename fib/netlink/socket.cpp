@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <optional>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -98,66 +99,64 @@ std::string error_reason(const nlmsghdr* h, int error) {
   return reason;
 }
 
+template <class Each>
+int Socket::read_until(int flags, Each&& each) {
+  for (;;) {
+    int n = receive(flags);
+    if (n < 0) return -n;
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf_.data()); NLMSG_OK(h, static_cast<unsigned>(n));
+         h = NLMSG_NEXT(h, n))
+      if (std::optional<int> done = each(h)) return *done;
+  }
+}
+
 int Socket::send_batch(const std::vector<uint8_t>& buf, uint32_t last_seq,
                        std::vector<RequestError>& errors) {
   const int sent = nl_sendto(sk_, const_cast<uint8_t*>(buf.data()), buf.size());
   if (sent < 0) return EIO;
   // The kernel handles the whole buffer inside sendmsg, so every answer is already queued.
-  for (;;) {
-    int n = receive(0);
-    if (n < 0) return -n;
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf_.data()); NLMSG_OK(h, static_cast<unsigned>(n));
-         h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_type != NLMSG_ERROR) continue;
-      const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-      if (err->error != 0)
-        errors.push_back({h->nlmsg_seq, -err->error, error_reason(h, -err->error)});
-      if (h->nlmsg_seq == last_seq) return 0;
-    }
-  }
+  return read_until(0, [&](const nlmsghdr* h) -> std::optional<int> {
+    if (h->nlmsg_type != NLMSG_ERROR) return std::nullopt;
+    const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+    if (err->error != 0)
+      errors.push_back({h->nlmsg_seq, -err->error, error_reason(h, -err->error)});
+    if (h->nlmsg_seq == last_seq) return 0;
+    return std::nullopt;
+  });
 }
 
 int Socket::dump(const std::vector<uint8_t>& request, uint32_t seq,
                  const std::function<void(const nlmsghdr*)>& each) {
   if (nl_sendto(sk_, const_cast<uint8_t*>(request.data()), request.size()) < 0) return EIO;
-  for (;;) {
-    int n = receive(0);
-    if (n < 0) return -n;
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf_.data()); NLMSG_OK(h, static_cast<unsigned>(n));
-         h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq) continue;
-      if (h->nlmsg_type == NLMSG_DONE) return 0;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        if (err->error != 0) return -err->error;
-        continue;
-      }
-      // A dump interrupted by a concurrent change is still complete for what it returned;
-      // the monitor reports the change itself.
-      each(h);
+  return read_until(0, [&](const nlmsghdr* h) -> std::optional<int> {
+    if (h->nlmsg_seq != seq) return std::nullopt;
+    if (h->nlmsg_type == NLMSG_DONE) return 0;
+    if (h->nlmsg_type == NLMSG_ERROR) {
+      const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+      if (err->error != 0) return -err->error;
+      return std::nullopt;
     }
-  }
+    // A dump interrupted by a concurrent change is still complete for what it returned;
+    // the monitor reports the change itself.
+    each(h);
+    return std::nullopt;
+  });
 }
 
 int Socket::request(const std::vector<uint8_t>& request, uint32_t seq,
                     const std::function<void(const nlmsghdr*)>& answer, std::string* reason) {
   if (nl_sendto(sk_, const_cast<uint8_t*>(request.data()), request.size()) < 0) return EIO;
-  for (;;) {
-    int n = receive(0);
-    if (n < 0) return -n;
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf_.data()); NLMSG_OK(h, static_cast<unsigned>(n));
-         h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq) continue;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        if (err->error == 0) continue;
-        if (reason) *reason = error_reason(h, -err->error);
-        return -err->error;
-      }
-      answer(h);
-      return 0;
+  return read_until(0, [&](const nlmsghdr* h) -> std::optional<int> {
+    if (h->nlmsg_seq != seq) return std::nullopt;
+    if (h->nlmsg_type == NLMSG_ERROR) {
+      const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+      if (err->error == 0) return std::nullopt;
+      if (reason) *reason = error_reason(h, -err->error);
+      return -err->error;
     }
-  }
+    answer(h);
+    return 0;
+  });
 }
 
 int Socket::drop_own_route_echoes(uint8_t protocol, uint32_t table) {
@@ -194,14 +193,11 @@ int Socket::drop_own_route_echoes(uint8_t protocol, uint32_t table) {
 }
 
 int Socket::drain(const std::function<void(const nlmsghdr*)>& each) {
-  for (;;) {
-    int n = receive(MSG_DONTWAIT);
-    if (n == -EAGAIN || n == -EWOULDBLOCK) return 0;
-    if (n < 0) return -n;
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf_.data()); NLMSG_OK(h, static_cast<unsigned>(n));
-         h = NLMSG_NEXT(h, n))
-      each(h);
-  }
+  const int e = read_until(MSG_DONTWAIT, [&](const nlmsghdr* h) -> std::optional<int> {
+    each(h);
+    return std::nullopt;
+  });
+  return e == EAGAIN || e == EWOULDBLOCK ? 0 : e;
 }
 
 }  // namespace tern::fib::nl

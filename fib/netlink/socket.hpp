@@ -60,6 +60,10 @@ class Socket {
 
  private:
   int receive(int flags);  // fills buf_, returns bytes or -errno
+  // Reads datagrams and hands every message in them to `each` until it returns a result,
+  // which is returned; a receive error comes back as a positive errno.
+  template <class Each>
+  int read_until(int flags, Each&& each);
 
   nl_sock* sk_;
   uint32_t seq_ = 0;
