@@ -82,6 +82,8 @@ calico_mesh_passive() {
 # kernel through calico_kernel_programming, as a classic Calico node does. Stock BIRD 2 lacks
 # the fork's krt_tunnel attribute, so a route Calico would write as "via <node> dev tunl0
 # onlink" (Always, or CrossSubnet to a node outside NETWORK_V4) is not written at all.
+# CALICO_BIRD_RESTART_TIME=SEC: the mesh sessions' "graceful restart time" (what confd renders
+# from nodeMeshMaxRestartTime); unset, BIRD advertises its default 120 s.
 calico_bird_config() {
   local me=$1 as=$2 blocks=$3 pools=$4 peers=$5 net=${6:-} b p mode
   echo "router id $me;"
@@ -127,7 +129,7 @@ calico_bird_config() {
   cat << BIRD
 template bgp bgp_template {
   local as $as;
-  graceful restart;
+  graceful restart;${CALICO_BIRD_RESTART_TIME:+ graceful restart time $CALICO_BIRD_RESTART_TIME;}
   connect delay time 2; connect retry time 5; error wait time 5,30;
   ipv4 { gateway recursive; import all; export filter { calico_export_to_bgp_peers(true); reject; }; };
 }
