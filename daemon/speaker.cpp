@@ -51,7 +51,27 @@ Speaker::~Speaker() {
 }
 
 std::string Speaker::listen(const bgp::asio::ip::tcp::endpoint& at) {
-  return listener_.listen(at);
+  auto err = listener_.listen(at);
+  listening_ = err.empty();
+  // Peers added before the socket existed get their keys now.
+  if (listening_)
+    for (auto& [id, p] : peers_)
+      if (!p->session->config().md5_password.empty()) key_listener(p->session->config().remote);
+  return err;
+}
+
+void Speaker::key_listener(const bgp::asio::ip::address& remote) {
+  if (!listening_) return;
+  std::string key;
+  for (auto& [id, p] : peers_) {
+    const auto& c = p->session->config();
+    if (c.remote == remote && !c.md5_password.empty()) {
+      key = c.md5_password;
+      break;
+    }
+  }
+  if (auto e = listener_.set_md5(remote, key); !e.empty())
+    spdlog::warn("TCP MD5 key for {} on the listening socket: {}", remote.to_string(), e);
 }
 
 rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
@@ -82,6 +102,7 @@ rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
   }
   const rib::PeerId id = p->id;
   peers_[id] = std::move(p);
+  if (!raw->session->config().md5_password.empty()) key_listener(raw->session->config().remote);
   if (started_) raw->session->start();
   return id;
 }
@@ -107,7 +128,10 @@ void Speaker::remove_peer(rib::PeerId id) {
     leave_group(p, f);
     changed(bgp::kFamilies[f].family, ribs_[f]->drop_peer(id));
   }
+  const auto remote = p.session->config().remote;
+  const bool keyed = !p.session->config().md5_password.empty();
   peers_.erase(it);
+  if (keyed) key_listener(remote);
   schedule_flush();
 }
 

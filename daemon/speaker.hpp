@@ -163,6 +163,10 @@ class Speaker {
   void arm_gr_timer(Peer& p);
 
   rib::PeerId free_id() const;
+  // Installs on the listening socket the MD5 key of the peers at `remote` (none: removes it):
+  // Linux checks an incoming SYN against the listener's keys, so a passive peer with a
+  // password is unreachable without it.
+  void key_listener(const bgp::asio::ip::address& remote);
   GroupKey key_for(const Peer& p, int family) const;
   rib::AttrRef export_path(Group& g, const bgp::Prefix& p, const rib::Path& path);
   // Forgets what paths were exported as (membership changed, or the cache is full).
@@ -186,6 +190,7 @@ class Speaker {
   std::array<uint32_t, bgp::kFamilyCount> slots_used_{};
   std::map<rib::PeerId, std::unique_ptr<Peer>> peers_;
   bgp::Listener listener_;
+  bool listening_ = false;
   bool started_ = false;
   bool flush_posted_ = false;
   // Work posted to the loop checks this is still alive: the speaker may be gone by then.

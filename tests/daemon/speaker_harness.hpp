@@ -63,7 +63,8 @@ struct PeerOptions {
   std::optional<bgp::AddPathMode> add_path;
   rib::RouteFilter import_filter;
   rib::RouteFilter export_filter;
-  uint16_t port = 0;  // b's port when b is not running yet
+  uint16_t port = 0;     // b's port when b is not running yet
+  std::string password;  // TCP MD5 key
 };
 
 // Peers `a` with `b` the Calico way: the side whose address sorts first as a string listens.
@@ -83,6 +84,7 @@ inline void peer(Node& a, Node& b, PeerOptions o = {}) {
   s.settings.router_id = a.id;
   s.settings.graceful_restart = o.graceful_restart;
   s.settings.add_path[0] = o.add_path;
+  s.md5_password = o.password;
   rib::PeerPolicy p;
   p.rr_client = o.client;
   p.local_address = *bgp::IpAddr::parse(a.ip);

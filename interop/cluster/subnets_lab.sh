@@ -2,7 +2,7 @@
 # Cluster scenarios of issue 8: ternd next to BIRD and FRR nodes in a Calico-shaped cluster of
 # two node subnets joined by a router, with Felix-wired pods pinging each other through the
 # routes the daemons installed.
-# Usage: scenario_a.sh TERND SCENARIO [TERNCTL]   (FRR_DEBUG=1: FRR logs its neighbor events)
+# Usage: subnets_lab.sh TERND SCENARIO [TERNCTL]   (FRR_DEBUG=1: FRR logs its neighbor events)
 #
 #   subnet A 192.168.101.0/24                router              subnet B 192.168.100.0/24
 #   t1 .11 (ternd)   b1 .13 (BIRD, confd)   .1 | .1              t2 .12 (ternd)   f1 .10 (FRR)
