@@ -367,19 +367,7 @@ api::StatusResponse TerndBackend::status() {
     out.set_routes_ipv6(s.routes_v6);
     out.set_started_unix_ms(unix_ms(ternd_.started()));
 
-    // Paths per peer, from one walk over the RIB.
-    std::map<rib::PeerId, std::pair<uint64_t, uint64_t>> counts;
     const Speaker* sp = ternd_.speaker();
-    if (sp)
-      for (int f = 0; f < bgp::kFamilyCount; ++f)
-        sp->rib(bgp::kFamilies[f].family)
-            .for_each([&](const bgp::Prefix&, const rib::RouteEntry& e) {
-              for (const auto& p : e.paths()) {
-                auto& c = counts[p.peer];
-                ++c.first;
-                if (!p.rejected) ++c.second;
-              }
-            });
     for (const auto& planned : plan.peers) {
       auto* p = out.add_peers();
       p->set_name(planned.name);
@@ -419,12 +407,15 @@ api::StatusResponse TerndBackend::status() {
         p->set_keepalive_time(n.keepalive_time);
         p->set_peer_router_id(dotted(n.peer_id));
       }
-      if (sp) {
-        for (const auto& [id, c] : counts)
-          if (id != rib::kLocalPeer && sp->peer_name(id) == planned.name) {
-            p->set_prefixes_received(c.first);
-            p->set_prefixes_accepted(c.second);
-          }
+      if (const rib::PeerId id = ternd_.peer_id(planned.name); sp && id) {
+        uint64_t received = 0, accepted = 0;
+        for (const auto& f : bgp::kFamilies) {
+          const rib::PathCounts c = sp->rib(f.family).counts(id);
+          received += c.received;
+          accepted += c.accepted;
+        }
+        p->set_prefixes_received(received);
+        p->set_prefixes_accepted(accepted);
       }
     }
     return out;

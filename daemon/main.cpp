@@ -27,6 +27,14 @@ constexpr const char* kUsage = R"(usage: ternd [options]
   --tunnel-device NAME   IPIP device (default tunl0)
   --agent-owns-tunnels   the node agent programs IPIP routes; tern only direct ones
   --stale-deferral SEC   keep routes adopted at start at most this long (default 240)
+  --max-prefixes N       a peer sending more than N prefixes of one family is cut off with
+                         Cease 6/1 (default 0: no limit)
+  --max-prefix-restart SEC  when such a session starts again (default 60; 0: only on
+                         reconfiguration)
+  --min-hold-time SEC    refuse peers asking for a shorter hold time than SEC, 0 aside
+                         (default 3)
+  --keep-unknown-attributes  pass on optional transitive attributes tern does not know
+                         (default: dropped on receipt)
   --log-level L          warn | info | debug (default info)
   --api-socket PATH      gRPC on this unix socket, mode 0600 (default /run/tern/tern.sock;
                          none: off)
@@ -98,6 +106,21 @@ int main(int argc, char** argv) {
       unsigned n = 0;
       if (!parse_number(v, n)) bad(v);
       o.writer.stale_deferral = std::chrono::seconds(n);
+    } else if (a == "--max-prefixes") {
+      auto v = value();
+      if (!parse_number(v, o.peer_limits.max_prefixes)) bad(v);
+    } else if (a == "--max-prefix-restart") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n) || n > 86400) bad(v);
+      o.peer_limits.restart_after = std::chrono::seconds(n);
+    } else if (a == "--min-hold-time") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n) || n < 3 || n > 65535) bad(v);
+      o.min_hold_time = static_cast<uint16_t>(n);
+    } else if (a == "--keep-unknown-attributes") {
+      o.peer_limits.keep_unknown_attributes = true;
     } else if (a == "--api-socket") {
       api.unix_socket = value();
       if (api.unix_socket == "none") api.unix_socket.clear();

@@ -89,7 +89,7 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
       ++it;
     } else {
       speaker_.remove_peer(it->second.id);
-      it->second.id = speaker_.add_peer(speaker_peer(*w->second, next, restarting));
+      it->second.id = speaker_.add_peer(peer_for(*w->second, next, restarting));
       it->second.planned = *w->second;
       ch.replaced.push_back(it->first);
       ++it;
@@ -97,7 +97,7 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
   }
   for (const auto& [name, p] : wanted) {
     if (running_.count(name)) continue;
-    running_[name] = Running{*p, speaker_.add_peer(speaker_peer(*p, next, restarting))};
+    running_[name] = Running{*p, speaker_.add_peer(peer_for(*p, next, restarting))};
     ch.added.push_back(name);
   }
 
@@ -118,6 +118,14 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
     }
   originated_ = std::move(want);
   return ch;
+}
+
+SpeakerPeer Peering::peer_for(const plan::PlannedPeer& p, const plan::Plan& plan,
+                              bool restarting) const {
+  SpeakerPeer s = speaker_peer(p, plan, restarting);
+  s.limits = limits_;
+  s.session.settings.min_hold_time = min_hold_time_;
+  return s;
 }
 
 rib::PeerId Peering::id(const std::string& name) const {

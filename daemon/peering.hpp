@@ -29,7 +29,9 @@ bgp::PathAttributes origination_attrs();
 
 class Peering {
  public:
-  explicit Peering(Speaker& speaker) : speaker_(speaker) {}
+  // `limits` and `min_hold_time` (bgp::LocalSettings) apply to every session.
+  explicit Peering(Speaker& speaker, PeerLimits limits = {}, uint16_t min_hold_time = 3)
+      : speaker_(speaker), limits_(limits), min_hold_time_(min_hold_time) {}
 
   struct Changes {
     std::vector<std::string> added, removed, replaced;
@@ -50,7 +52,11 @@ class Peering {
     plan::PlannedPeer planned;
     rib::PeerId id = 0;
   };
+  SpeakerPeer peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting) const;
+
   Speaker& speaker_;
+  PeerLimits limits_;
+  uint16_t min_hold_time_;
   std::map<std::string, Running> running_;
   std::vector<plan::Origination> originated_;  // sorted
 };

@@ -84,6 +84,7 @@ rib::PeerId Speaker::add_peer(SpeakerPeer cfg) {
   p->policy = cfg.policy;
   p->import_filter = std::move(cfg.import_filter);
   p->export_filter = std::move(cfg.export_filter);
+  p->limits = cfg.limits;
   if (!cfg.session.settings.graceful_restart)
     cfg.session.settings.graceful_restart = helper_capability();
   p->session = std::make_shared<bgp::Session>(io_, std::move(cfg.session));
@@ -210,6 +211,7 @@ bool Speaker::set_filters(rib::PeerId id, rib::RouteFilter import_filter,
 // ---- inbound ----
 
 void Speaker::on_update(Peer& from, bgp::Update&& u) {
+  if (from.over_limit) return;
   // RFC 7606 treat-as-withdraw: every NLRI in the message is withdrawn.
   const bool withdraw_all = u.action == bgp::Action::kTreatAsWithdraw;
   learn(from, bgp::kIpv4Unicast, u.withdrawn, nullptr);
@@ -258,6 +260,7 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
   };
   if (verdict == rib::ImportVerdict::kAccept) {
     bgp::PathAttributes a = from.import_filter.apply(*attrs);
+    if (!from.limits.keep_unknown_attributes) a.unknown.clear();
     if (from.policy.ebgp && !a.local_pref) a.local_pref = 100;
     accepted = pool_.intern(std::move(a));
   }
@@ -276,6 +279,39 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
     }
     if (c) changed(f, *c);
   }
+  if (from.limits.max_prefixes && rib.counts(from.id).received > from.limits.max_prefixes)
+    over_limit(from, f);
+}
+
+void Speaker::over_limit(Peer& p, Family f) {
+  if (p.over_limit) return;
+  p.over_limit = true;
+  const uint32_t limit = p.limits.max_prefixes;
+  const std::string reason =
+      "more than " + std::to_string(limit) + " " + bgp::to_string(f) +
+      " prefixes (the limit); restarting " +
+      (p.limits.restart_after.count() > 0
+           ? "in " + std::to_string(p.limits.restart_after.count() / 1000) + " s"
+           : "only when reconfigured");
+  spdlog::warn("peer {}: {}", p.session->config().name, reason);
+  // RFC 4486 4: AFI, SAFI and the upper bound.
+  bgp::Notification n{bgp::err::kCease, bgp::err::kMaxPrefixes, {}};
+  n.data = {static_cast<uint8_t>(static_cast<uint16_t>(f.afi) >> 8),
+            static_cast<uint8_t>(static_cast<uint16_t>(f.afi)),
+            static_cast<uint8_t>(f.safi),
+            static_cast<uint8_t>(limit >> 24),
+            static_cast<uint8_t>(limit >> 16),
+            static_cast<uint8_t>(limit >> 8),
+            static_cast<uint8_t>(limit)};
+  // Posted: the session is in the middle of handing us this UPDATE.
+  bgp::asio::post(io_, [this, id = p.id, n = std::move(n), reason,
+                        alive = std::weak_ptr<bool>(alive_)]() mutable {
+    if (alive.expired()) return;
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return;
+    Peer& peer = *it->second;
+    peer.session->automatic_stop(std::move(n), reason, peer.limits.restart_after);
+  });
 }
 
 void Speaker::on_refresh(Peer& p, const bgp::RouteRefresh& r) {
@@ -380,6 +416,7 @@ void Speaker::on_state(Peer& p, bgp::State before, bgp::State now) {
     return;
   }
   if (before == bgp::State::kEstablished) {
+    p.over_limit = false;
     const auto& n = p.session->negotiated();
     const auto families = p.families;
     p.families = {};

@@ -28,11 +28,25 @@
 
 namespace tern {
 
+// What a peer may send before it is cut off.
+struct PeerLimits {
+  // More paths than this in one family (refused ones count: they are kept) end the session
+  // with Cease/Maximum Number of Prefixes Reached (RFC 4486); 0: no limit.
+  uint32_t max_prefixes = 0;
+  // When a session ended that way starts again; zero: not before it is reconfigured.
+  bgp::Millis restart_after{std::chrono::seconds(60)};
+  // Optional transitive attributes tern does not know are passed on by RFC 4271, which is
+  // how one malformed attribute has reset sessions across the internet (reference: the 2023
+  // attribute 28 incidents); by default they are dropped on receipt.
+  bool keep_unknown_attributes = false;
+};
+
 struct SpeakerPeer {
   bgp::SessionConfig session;
   rib::PeerPolicy policy;
   rib::RouteFilter import_filter;
   rib::RouteFilter export_filter;
+  PeerLimits limits;
 };
 
 class Speaker {
@@ -99,6 +113,9 @@ class Speaker {
     rib::PeerPolicy policy;
     rib::RouteFilter import_filter;
     rib::RouteFilter export_filter;
+    PeerLimits limits;
+    // Over its prefix limit: what it sends is ignored until the session is down.
+    bool over_limit = false;
     std::array<Group*, bgp::kFamilyCount> group{};
     // What to send once the peer's catch-up queue has drained.
     std::array<Finish, bgp::kFamilyCount> finish{};
@@ -157,6 +174,8 @@ class Speaker {
   void on_refresh(Peer& p, const bgp::RouteRefresh& r);
   void learn(Peer& from, bgp::Family f, const std::vector<bgp::Nlri>& nlri,
              const bgp::PathAttributes* attrs);
+  // Ends the session of a peer that went over its prefix limit in `f`.
+  void over_limit(Peer& p, bgp::Family f);
   void changed(bgp::Family f, const rib::BestChange& c);
   void changed(bgp::Family f, const std::vector<rib::BestChange>& cs);
   void apply(Peer& p, const rib::GrHelper::Actions& a);

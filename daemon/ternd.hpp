@@ -38,6 +38,8 @@ struct TerndOptions {
   fib::WriterOptions writer;
   std::string tunnel_device = "tunl0";
   bool agent_owns_tunnels = false;  // Felix programs IPIP routes (Calico v3.33 default)
+  PeerLimits peer_limits;           // every session's prefix limit, unknown attributes
+  uint16_t min_hold_time = 3;       // the smallest hold time a peer may ask for
 };
 
 struct TerndStatus {
@@ -77,6 +79,8 @@ class Ternd {
   // The plan an intent would give this node (with what it learned from the kernel).
   plan::Plan plan_for(const api::Intent& intent) const;
   const Speaker* speaker() const { return speaker_.get(); }
+  // The speaker's id of a planned session (0: not running).
+  rib::PeerId peer_id(const std::string& name) const { return peering_ ? peering_->id(name) : 0; }
   fib::FibWriter* writer() const { return writer_.get(); }
   std::chrono::system_clock::time_point started() const { return started_; }
 

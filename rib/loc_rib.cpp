@@ -28,6 +28,7 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
       path.stale = false;  // refreshed after a restart
       // The same again is an implicit withdraw of itself.
       if (path.attrs == attrs && path.rejected == rejected) return std::nullopt;
+      if (!path.rejected != !rejected) count(peer, !rejected, 0);
       auto before = selected(e);
       path.attrs = std::move(attrs);
       path.rejected = rejected & 7;
@@ -43,6 +44,7 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
     ++out_id;
   e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff),
                    static_cast<uint8_t>(rejected & 7)});
+  count(peer, !rejected, 1);
   return decide_again(p, e, std::move(before));
 }
 
@@ -51,7 +53,11 @@ std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, ui
   RouteEntry* e = routes_.find(p);
   if (!e || e->empty()) return std::nullopt;  // RFC 7911: unknown ids are ignored
   auto before = selected(*e);
-  if (e->erase_if([&](const Path& x) { return x.peer == peer && x.path_id == path_id; }) == 0)
+  if (e->erase_if([&](const Path& x) {
+        if (x.peer != peer || x.path_id != path_id) return false;
+        count(peer, !x.rejected, -1);
+        return true;
+      }) == 0)
     return std::nullopt;
   auto change = decide_again(p, *e, std::move(before));
   if (e->empty()) emptied(p);
@@ -66,7 +72,12 @@ std::vector<BestChange> LocRib::remove_paths(PeerId peer, Pred pred) {
   routes_.for_each([&](const bgp::Prefix& p, RouteEntry& e) {
     if (e.empty()) return;
     auto before = selected(e);
-    if (e.erase_if([&](const Path& x) { return x.peer == peer && pred(x); }) == 0) return;
+    if (e.erase_if([&](const Path& x) {
+          if (x.peer != peer || !pred(x)) return false;
+          count(peer, !x.rejected, -1);
+          return true;
+        }) == 0)
+      return;
     if (auto c = decide_again(p, e, std::move(before))) changes.push_back(std::move(*c));
     if (e.empty()) gone.push_back(p);
   });
@@ -99,6 +110,19 @@ size_t LocRib::stale_count(PeerId peer) const {
       n += x.peer == peer && x.stale;
   });
   return n;
+}
+
+// delta 0: a path already counted changed between refused and accepted (`accepted` is its
+// new standing).
+void LocRib::count(PeerId peer, bool accepted, int delta) {
+  if (peer >= counts_.size()) counts_.resize(peer + 1);
+  PathCounts& c = counts_[peer];
+  if (delta == 0) {
+    c.accepted += accepted ? 1 : -1;
+    return;
+  }
+  c.received += delta;
+  if (accepted) c.accepted += delta;
 }
 
 const RouteEntry* LocRib::find(const bgp::Prefix& p) const {

@@ -33,6 +33,12 @@ struct BestChange {
   RouteEntry* entry = nullptr;
 };
 
+// A peer's paths in one family: every one it sent, and those not refused on import.
+struct PathCounts {
+  uint32_t received = 0;
+  uint32_t accepted = 0;
+};
+
 class LocRib {
  public:
   LocRib(uint32_t local_as, DecisionOptions options = {})
@@ -54,6 +60,10 @@ class LocRib {
   // back without preserved forwarding state: whatever is still stale goes.
   std::vector<BestChange> sweep_stale(PeerId peer);
   size_t stale_count(PeerId peer) const;
+  // Kept as paths come and go, so status and prefix limits never walk the table.
+  PathCounts counts(PeerId peer) const {
+    return peer < counts_.size() ? counts_[peer] : PathCounts{};
+  }
 
   // The prefix's paths (usable or refused); null when it has none.
   const RouteEntry* find(const bgp::Prefix& p) const;
@@ -94,6 +104,7 @@ class LocRib {
   // Erases the entries that lost their last path and that no queue holds.
   void collect();
   void emptied(const bgp::Prefix& p);
+  void count(PeerId peer, bool accepted, int delta);
 
   uint32_t local_as_;
   DecisionOptions options_;
@@ -101,6 +112,7 @@ class LocRib {
   PrefixTable routes_;
   std::vector<bgp::Prefix> emptied_;  // entries that lost their last path since collect()
   size_t live_ = 0;                   // entries with a best path
+  std::vector<PathCounts> counts_;    // by peer id
 };
 
 }  // namespace tern::rib

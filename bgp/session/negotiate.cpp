@@ -76,6 +76,10 @@ Result<Negotiated> negotiate(const LocalSettings& local, const Open& peer) {
   if (!n.ebgp && peer.bgp_id == local.router_id)
     return open_error(err::kBadBgpIdentifier, "peer uses our own BGP identifier");
 
+  if (peer.hold_time != 0 && peer.hold_time < local.min_hold_time)
+    return open_error(err::kUnacceptableHoldTime, "hold time " + std::to_string(peer.hold_time) +
+                                                      " is below our floor of " +
+                                                      std::to_string(local.min_hold_time) + " s");
   // RFC 4271 4.2: the smaller hold time; keepalive a third of it (10.: "one third").
   n.hold_time = std::min(local.hold_time, peer.hold_time);
   n.keepalive_time = static_cast<uint16_t>(n.hold_time / 3);

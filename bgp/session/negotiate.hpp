@@ -18,6 +18,10 @@ struct LocalSettings {
   uint32_t router_id = 0;    // host order
   uint32_t peer_as = 0;      // the AS the peer must have
   uint16_t hold_time = 240;  // Calico's BIRD default; keepalive is a third of it
+  // The smallest hold time a peer may ask for, other than 0 (no hold timer): a peer asking
+  // for less is refused with Unacceptable Hold Time, so a keepalive storm every second or a
+  // session torn down by one late packet cannot be forced on us. RFC 4271 allows 3.
+  uint16_t min_hold_time = 3;
   std::array<bool, kFamilyCount> families{true, false};
   // ADD-PATH we offer per family: nullopt for none.
   std::array<std::optional<AddPathMode>, kFamilyCount> add_path{};

@@ -58,6 +58,17 @@ void Session::stop(std::string_view reason) {
   idle_hold_timer_.stop();
 }
 
+void Session::automatic_stop(Notification n, std::string reason, Millis restart_after) {
+  handle(Event{EventType::kAutomaticStop, std::move(n)});
+  counters_.last_error = std::move(reason);
+  // In place of the back-off the stop started: the operator's restart time, or none.
+  if (restart_after.count() > 0) {
+    arm(idle_hold_timer_, restart_after, EventType::kIdleHoldTimerExpires);
+  } else {
+    idle_hold_timer_.stop();
+  }
+}
+
 // ------------------------------------------------------------------ FSM glue
 
 void Session::handle(const Event& e) {

@@ -82,6 +82,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // Administrative stop; sends Cease/Administrative Shutdown with `reason` (RFC 9003).
   void stop(std::string_view reason = {});
+  // The speaker ends the session itself (RFC 4271 event 8, e.g. a prefix limit): sends
+  // `n`, and starts again after `restart_after` (zero: stays down until started again).
+  void automatic_stop(Notification n, std::string reason, Millis restart_after);
   // An incoming connection from this peer, handed over by the Listener.
   void accept(asio::ip::tcp::socket socket);
 

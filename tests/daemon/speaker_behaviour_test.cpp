@@ -263,6 +263,70 @@ TEST(Speaker, ChangedFiltersApplyWithoutASessionReset) {
   run_for(io, 200ms);
 }
 
+// A peer sending more than its limit is cut off with Cease 6/1 and its routes go; the session
+// comes back after the restart time (and is cut off again while it keeps sending too many).
+TEST(Speaker, APeerOverItsPrefixLimitIsCutOffAndRestartedLater) {
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.61", 0);
+  auto b = make_node(io, "127.0.0.62", 0);
+  PeerOptions b_to_a;
+  b_to_a.limits.max_prefixes = 5;
+  b_to_a.limits.restart_after = 500ms;
+  peer(*a, *b);
+  peer(*b, *a, b_to_a);
+  for (int i = 1; i <= 4; ++i)
+    a->speaker->originate(pfx(block_of(i)), own_block());
+  a->speaker->start();
+  b->speaker->start();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] { return route(*b, block_of(4)) != nullptr; }));
+  auto snap = [](const Node& n) { return n.speaker->sessions().at(0); };
+  EXPECT_EQ(snap(*b).state, bgp::State::kEstablished) << "4 of 5 allowed";
+
+  for (int i = 5; i <= 8; ++i)
+    a->speaker->originate(pfx(block_of(i)), own_block());
+  ASSERT_TRUE(run_until(
+      io, 3000ms, [&] { return snap(*a).counters.last_error.find("6/1") != std::string::npos; }))
+      << "a was told why: " << snap(*a).counters.last_error;
+  EXPECT_NE(snap(*b).counters.last_error.find("more than 5"), std::string::npos)
+      << snap(*b).counters.last_error;
+  EXPECT_EQ(b->speaker->rib(bgp::kIpv4Unicast).size(), 0u) << "its routes went with it";
+  EXPECT_EQ(b->speaker->rib(bgp::kIpv4Unicast).counts(b->peer_ids.at(a->ip)).received, 0u);
+  const auto first = snap(*b).counters.established_count;
+  EXPECT_TRUE(run_until(io, 5000ms, [&] { return snap(*b).counters.established_count > first; }))
+      << "back after the restart time";
+  a->speaker->stop();
+  b->speaker->stop();
+  run_for(io, 200ms);
+}
+
+// Unknown optional transitive attributes are dropped on receipt unless the peer is allowed
+// to pass them on.
+TEST(Speaker, UnknownAttributesAreDroppedUnlessKept) {
+  asio::io_context io;
+  auto a = make_node(io, "127.0.0.65", 0);
+  auto b = make_node(io, "127.0.0.66", 0);
+  auto c = make_node(io, "127.0.0.67", 0);
+  PeerOptions keep;
+  keep.limits.keep_unknown_attributes = true;
+  peer(*a, *b);
+  peer(*a, *c);
+  peer(*b, *a);
+  peer(*c, *a, keep);
+  bgp::PathAttributes attrs = own_block();
+  attrs.unknown.push_back({0xc0, 250, {1, 2, 3}});
+  a->speaker->originate(pfx(block_of(1)), attrs);
+  for (auto* n : {a.get(), b.get(), c.get()})
+    n->speaker->start();
+  ASSERT_TRUE(
+      run_until(io, 5000ms, [&] { return route(*b, block_of(1)) && route(*c, block_of(1)); }));
+  EXPECT_TRUE(route(*b, block_of(1))->best()->attrs->attrs().unknown.empty());
+  ASSERT_EQ(route(*c, block_of(1))->best()->attrs->attrs().unknown.size(), 1u);
+  EXPECT_EQ(route(*c, block_of(1))->best()->attrs->attrs().unknown[0].type, 250);
+  for (auto* n : {a.get(), b.get(), c.get()})
+    n->speaker->stop();
+  run_for(io, 200ms);
+}
+
 // A peer that completes the handshake and then never reads again.
 class StuckPeer {
  public:

@@ -65,6 +65,7 @@ struct PeerOptions {
   rib::RouteFilter export_filter;
   uint16_t port = 0;     // b's port when b is not running yet
   std::string password;  // TCP MD5 key
+  PeerLimits limits;
 };
 
 // Peers `a` with `b` the Calico way: the side whose address sorts first as a string listens.
@@ -89,7 +90,7 @@ inline void peer(Node& a, Node& b, PeerOptions o = {}) {
   p.rr_client = o.client;
   p.local_address = *bgp::IpAddr::parse(a.ip);
   a.peer_ids[b.ip] =
-      a.speaker->add_peer({s, p, std::move(o.import_filter), std::move(o.export_filter)});
+      a.speaker->add_peer({s, p, std::move(o.import_filter), std::move(o.export_filter), o.limits});
 }
 
 inline std::string block_of(int i) {

@@ -233,6 +233,17 @@ TEST_F(LocRibTest, RandomisedAgainstARecomputedModel) {
       ASSERT_EQ(w, g) << "step " << step;
       ASSERT_EQ(g, r) << "step " << step << ": reported multipath set is stale";
     }
+    // Each peer's path counts, kept along the way, match the model.
+    for (PeerId p = 0; p <= 5; ++p) {
+      PathCounts want;
+      for (const auto& [k, a] : model)
+        if (std::get<1>(k) == p) {
+          ++want.received;
+          want.accepted += a.second == 0;
+        }
+      ASSERT_EQ(rib_.counts(p).received, want.received) << "step " << step << " peer " << p;
+      ASSERT_EQ(rib_.counts(p).accepted, want.accepted) << "step " << step << " peer " << p;
+    }
   }
 }
 

@@ -66,6 +66,21 @@ TEST(Negotiate, HoldTimeIsTheSmallerAndZeroMeansNoKeepalives) {
   EXPECT_EQ(negotiate(local(), p)->keepalive_time, 0);
 }
 
+TEST(Negotiate, AHoldTimeBelowTheFloorIsRefusedWithUnacceptableHoldTime) {
+  LocalSettings me = local();
+  me.min_hold_time = 30;
+  Open p = peer_open();
+  p.hold_time = 9;
+  auto n = negotiate(me, p);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().code, err::kOpen);
+  EXPECT_EQ(n.error().subcode, err::kUnacceptableHoldTime);
+  p.hold_time = 30;
+  EXPECT_EQ(negotiate(me, p)->hold_time, 30);
+  p.hold_time = 0;  // no hold timer at all is a choice the floor leaves alone
+  EXPECT_TRUE(negotiate(me, p).ok());
+}
+
 TEST(Negotiate, AddPathFlowsOnlyWhereOneSendsAndTheOtherReceives) {
   // We: IPv4 both, IPv6 receive. Peer: IPv4 receive, IPv6 both.
   LocalSettings ps = local();

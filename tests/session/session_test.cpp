@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <thread>
 
 #include "bgp/session/listener.hpp"
@@ -330,7 +331,10 @@ TEST_F(SessionTest, MalformedUpdatesAreCountedByTheirRfc7606Action) {
     return c;
   }());
   s->start();
-  with_peer([&] {
+  // The peer stays connected until the counters show: closing with tern's KEEPALIVE unread
+  // would send a RST, and a RST can discard UPDATEs tern had not read yet (a loaded machine).
+  std::atomic<bool> release{false}, done{false};
+  std::thread peer([&] {
     using namespace testing;
     RawPeer p(kLo2, listener_->port());
     p.read_message();  // tern's OPEN
@@ -344,11 +348,16 @@ TEST_F(SessionTest, MalformedUpdatesAreCountedByTheirRfc7606Action) {
     p.send(update_message(
         {}, cat({origin_igp(), empty_path, next_hop_10_0_0_1(), attribute(0x40, 6, {1})}),
         nlri_10_1_2()));
+    for (int i = 0; i < 1000 && !release; ++i)
+      std::this_thread::sleep_for(10ms);
+    done = true;
   });
-  // What was sent before the peer closed is read before the end of the stream.
-  run_until(io_, 3000ms, [&] {
+  run_until(io_, 10000ms, [&] {
     return s->snapshot().counters.update_errors[static_cast<size_t>(Action::kAttributeDiscard)];
   });
+  release = true;
+  run_until(io_, 5000ms, [&] { return done.load(); });
+  peer.join();
   const auto c = s->snapshot().counters;
   EXPECT_EQ(c.update_errors[static_cast<size_t>(Action::kTreatAsWithdraw)], 1u);
   EXPECT_EQ(c.update_errors[static_cast<size_t>(Action::kAttributeDiscard)], 1u);
