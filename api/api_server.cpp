@@ -106,6 +106,8 @@ std::string ApiServer::start(const ApiServerOptions& options) {
     rest.header_limit = options.header_limit;
     rest.max_connections = options.max_connections;
     rest.max_watch_streams = options.max_watch_streams;
+    rest.rate = options.rest_rate;
+    rest.burst = options.rest_burst;
     rest.watch_queue = options.watch_queue;
     rest.threads = options.rest_threads;
     rest.idle_timeout = options.idle_timeout;

@@ -25,6 +25,10 @@ struct ApiServerOptions {
   int rest_threads = 2;
   int grpc_max_threads = 8;  // for unary rpcs; each watch stream gets a thread on top
   std::chrono::seconds idle_timeout{30};
+  // REST requests per second per client address, after a burst (0: no limit); the probes
+  // (/healthz, /readyz) are never limited.
+  double rest_rate = 100;
+  double rest_burst = 200;
 };
 
 class ApiServer {

@@ -1,5 +1,6 @@
 #include "api/rest_server.hpp"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -15,6 +16,7 @@
 #include "api/auth.hpp"
 #include "api/event_queue.hpp"
 #include "api/json.hpp"
+#include "api/rate_limit.hpp"
 #include "api/rest_router.hpp"
 
 namespace tern::api {
@@ -32,7 +34,8 @@ struct Shared {
         options(std::move(o)),
         router(b),
         connections(options.max_connections),
-        watches(options.max_watch_streams) {}
+        watches(options.max_watch_streams),
+        limiter(options.rate, options.burst) {}
 
   void track(const std::shared_ptr<EventQueue>& queue) {
     std::lock_guard lock(mutex);
@@ -53,6 +56,7 @@ struct Shared {
   RestRouter router;
   Slots connections;
   Slots watches;
+  RateLimiter limiter;
   std::mutex mutex;
   std::vector<std::weak_ptr<EventQueue>> queues;
 };
@@ -161,7 +165,11 @@ bool iequals(std::string_view a, std::string_view b) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ = remote.address().to_string();
+  }
 
   ~Session() {
     if (!handed_off_) shared_.connections.release();
@@ -187,6 +195,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) return send(too_large(), false);
     if (ec) return close();
     auto& req = parser_->get();
+    if (!is_public_path(sv(req.target())) && !shared_.limiter.allow(client_)) {
+      RestResponse slow = error_response(
+          Error{429, "",
+                fmt::format("too many requests: at most {:g} a second from one address",
+                            shared_.limiter.rate())});
+      slow.headers.emplace_back("Retry-After", "1");
+      return send(slow, false);
+    }
     if (shared_.options.token && !is_public_path(sv(req.target()))) {
       auto auth = sv(req[http::field::authorization]);
       if (!bearer_matches(auth, *shared_.options.token)) {
@@ -261,6 +277,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool handed_off_ = false;
+  std::string client_;  // the peer address: whose request rate this counts against
 };
 
 }  // namespace

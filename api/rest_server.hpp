@@ -2,7 +2,7 @@
 // The REST gateway: Boost.Beast HTTP/1.1 on its own io_context and threads, in front of the
 // RestRouter. It owns the transport's safety: bearer tokens, Content-Type, header and body
 // limits (413 from Content-Length alone, before the body is read), a cap on connections and on
-// watch streams (Server-Sent Events), and idle timeouts.
+// watch streams (Server-Sent Events), idle timeouts, and a request rate per client.
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +24,8 @@ struct RestServerOptions {
   size_t watch_queue = 1024;
   int threads = 2;
   std::chrono::seconds idle_timeout{30};
+  double rate = 100;  // requests per second per client address (0: no limit)
+  double burst = 200;
 };
 
 class RestServer {

@@ -41,6 +41,8 @@ constexpr const char* kUsage = R"(usage: ternd [options]
   --rest-listen ADDR     REST/JSON gateway (default 127.0.0.1:9179; none: off)
   --grpc-listen ADDR     gRPC over TCP as well (default off)
   --api-token-file FILE  bearer token the API requires (needed off loopback)
+  --rest-rate N          REST requests a second per client address after a burst of 2N
+                         (default 100; 0: no limit; probes are never limited)
 Signals: SIGTERM/SIGINT stop and leave routes in the kernel (peers keep ours by graceful
 restart); SIGHUP re-reads --intent.
 )";
@@ -131,6 +133,12 @@ int main(int argc, char** argv) {
       api.grpc_listen = value();
     } else if (a == "--api-token-file") {
       api.token_file = value();
+    } else if (a == "--rest-rate") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n)) bad(v);
+      api.rest_rate = n;
+      api.rest_burst = 2.0 * n;
     } else if (a == "--log-level") {
       level = value();
       if (level != "warn" && level != "info" && level != "debug") bad(level);

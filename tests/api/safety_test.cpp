@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "api/auth.hpp"
+#include "api/rate_limit.hpp"
 #include "api/unix_socket.hpp"
 #include "tests/api/harness.hpp"
 
@@ -230,6 +231,41 @@ TEST_F(LimitsTest, WatchStreamCap) {
   EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   a.TryCancel();
   reader->Finish();
+}
+
+class RateTest : public ApiHarness {
+ protected:
+  void customize(ApiServerOptions& options) override {
+    options.rest_rate = 1;
+    options.rest_burst = 3;
+  }
+};
+
+TEST_F(RateTest, AClientOverItsRateGets429AndTheProbesStillAnswer) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(http("GET", "/v1/status").status, 200) << "the burst, request " << i;
+  const auto refused = http("GET", "/v1/status");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_NE(refused.body.find("too many requests"), std::string::npos) << refused.body;
+  EXPECT_EQ(http("GET", "/readyz").status, 200) << "probes are never limited";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(http("GET", "/v1/status").status, 200) << "a token a second";
+}
+
+TEST(RateLimiter, BurstThenRateThenForgetsQuietClients) {
+  RateLimiter r(10, 2);
+  const auto t0 = RateLimiter::Clock::now();
+  EXPECT_TRUE(r.allow("a", t0));
+  EXPECT_TRUE(r.allow("a", t0));
+  EXPECT_FALSE(r.allow("a", t0));
+  EXPECT_TRUE(r.allow("b", t0)) << "each client has its own bucket";
+  EXPECT_FALSE(r.allow("a", t0 + std::chrono::milliseconds(50)));
+  EXPECT_TRUE(r.allow("a", t0 + std::chrono::milliseconds(150)));
+  // Many addresses: the map stays bounded, quiet clients make room.
+  for (int i = 0; i < 5000; ++i)
+    r.allow("scan" + std::to_string(i), t0 + std::chrono::seconds(10 + i));
+  EXPECT_TRUE(r.allow("a", t0 + std::chrono::seconds(20000)));
+  EXPECT_TRUE(RateLimiter(0, 0).allow("x")) << "rate 0: no limit";
 }
 
 TEST(Auth, ConstantTimeEquals) {
