@@ -26,69 +26,30 @@
 #                          apply) means no session, the right one brings it back
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/../lib/lab.sh"
-source "$HERE/../lib/peers.sh"
-source "$HERE/../lib/calico.sh"
-
-TERND=$1
-SCENARIO=$2
-TERNCTL=${3:-$(dirname "$TERND")/../ctl/ternctl}
-lab_init "scen-$SCENARIO"
+source "$HERE/../lib/ternd.sh"
+source "$HERE/../lib/views.sh"
+ternd_lab_init scen "$@"
+TERND_ARGS=(--rest-listen none)
 
 AS=64512
 NET=192.168.99
-declare -A ADDR NODE_NS IFACE BLOCK
+declare -A ADDR BLOCK
 
 lab_ns sw NS_SW
 lab_bridge "$NS_SW"
 
 # node NAME LAST_OCTET [BLOCK]: a namespace on the bridge at $NET.LAST_OCTET.
 node() {
-  local n=$1 var=NS_$1
-  ADDR[$n]=$NET.$2
-  BLOCK[$n]=${3:-10.244.$2.0/26}
-  lab_ns "$n" "$var"
-  NODE_NS[$n]=${!var}
-  lab_bridge_port "$NS_SW" "${NODE_NS[$n]}" "${ADDR[$n]}/24"
-  IFACE[$n]=$(ip -n "${NODE_NS[$n]}" -o -4 addr show to "$NET.0/24" | awk '{print $2}')
-}
-
-# tunl0_standin NAME: this kernel has no ipip module; the routes' shape is what is checked.
-tunl0_standin() {
-  ip -n "${NODE_NS[$1]}" link add tunl0 type veth peer name tunl0peer
-  ip -n "${NODE_NS[$1]}" link set tunl0peer up
-  ip -n "${NODE_NS[$1]}" link set tunl0 up
+  ADDR[$1]=$NET.$2
+  BLOCK[$1]=${3:-10.244.$2.0/26}
+  lab_node "$1" "$NS_SW" "${ADDR[$1]}/24"
 }
 
 # ---------------------------------------------------------------- manifests
 
-# m_config MESH [SECRET KEY]: BGPConfiguration default; with SECRET, nodeMeshPassword.
-m_config() {
-  cat << YAML
-apiVersion: projectcalico.org/v3
-kind: BGPConfiguration
-metadata:
-  name: default
-spec:
-  asNumber: $AS
-  nodeToNodeMeshEnabled: $1
-  nodeMeshMaxRestartTime: 60s
-YAML
-  if [ -n "${2:-}" ]; then
-    printf '  nodeMeshPassword:\n    secretKeyRef:\n      name: %s\n      key: %s\n' "$2" "$3"
-  fi
-}
-
-# m_node NAME [CLUSTER_ID]: a Calico node (the /24 is its subnet); a cluster id makes it a
-# route reflector, labelled route-reflector=true as the Calico docs do.
-m_node() {
-  printf -- '---\napiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: %s\n' "$1"
-  printf '  labels:\n    kubernetes.io/hostname: %s\n' "$1"
-  [ -n "${2:-}" ] && printf '    route-reflector: "true"\n'
-  printf 'spec:\n  bgp:\n    ipv4Address: %s/24\n' "${ADDR[$1]}"
-  [ -n "${2:-}" ] && printf '    routeReflectorClusterID: %s\n' "$2"
-  return 0
-}
+# m_node NAME [CLUSTER_ID]: a Calico node (the /24 is its subnet), a route reflector with
+# CLUSTER_ID.
+m_node() { calico_node "$1" "${ADDR[$1]}/24" "${2:-}"; }
 
 # m_peer NAME SPEC_LINE...: a BGPPeer, each SPEC_LINE one line under spec (indented here).
 m_peer() {
@@ -113,116 +74,13 @@ m_blocks() {
 
 # ---------------------------------------------------------------- ternd
 
-# ternd_node NAME [ARGS...]: ternd fed $LAB_DIR/intent.yaml, with its own store, status file
-# and API socket.
-ternd_node() {
-  local n=$1
-  shift
-  mkdir -p "$LAB_DIR/$n"
-  lab_spawn "ternd-$n" "${NODE_NS[$n]}" "$TERND" --node-name "$n" --intent "$LAB_DIR/intent.yaml" \
-    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 \
-    --api-socket "$LAB_DIR/$n/tern.sock" --rest-listen none "$@"
-  lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
-}
-
-status() { cat "$LAB_DIR/$1.json"; }
-session_state() { status "$1" | jq -r --arg s "$2" '.sessions[] | select(.name == $s) | .state'; }
-established() { [ "$(session_state "$1" "$2")" = Established ]; }
-ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.sock" "${@:2}"; }
 # peer_status NODE SESSION: ternctl's JSON for one session.
 peer_status() { ctl "$1" status -o json | jq -c --arg s "$2" '.peers[] | select(.name == $s)'; }
 name_of() { echo "${1//./_}"; }
 # since T0: seconds since T0 (a "date +%s.%N" time), to the hundredth.
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
 
-# wait_sessions SECONDS NODE SESSION...
-wait_sessions() {
-  local secs=$1 n=$2 s
-  shift 2
-  for s in "$@"; do
-    lab_wait_for "$secs" "$n: $s Established" established "$n" "$s"
-  done
-}
-
-# kernel_routes NODE: ternd's routes (protocol bird) in NODE's main table, reduced to their
-# shape: "TYPE PREFIX GATEWAY DEV [onlink]", the node's own interface written IFACE.
-kernel_routes() {
-  ip -n "${NODE_NS[$1]}" -j route show proto bird |
-    jq -r '.[] | [.type // "unicast", (.dst | if test("/") then . else . + "/32" end),
-                  (.gateway // "-"), (.dev // "-"),
-                  ((.flags // []) | index("onlink") | if . == null then "" else "onlink" end)]
-               | join(" ")' | sed 's/ *$//' | sed "s/ ${IFACE[$1]}\$/ IFACE/; s/ ${IFACE[$1]} / IFACE /" |
-    LC_ALL=C sort
-}
-
-# expect_kernel SECONDS NODE LINE...: the node's routes are exactly these, soon.
-expect_kernel() {
-  local secs=$1 n=$2 want got end
-  shift 2
-  want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-  end=$((SECONDS + secs))
-  while :; do
-    got=$(kernel_routes "$n")
-    [ "$got" = "$want" ] && break
-    [ $SECONDS -lt $end ] || lab_fail "kernel routes of $n differ
-expected exactly:
-$want
-the kernel has:
-${got:-<nothing>}"
-    sleep 0.3
-  done
-  lab_log "$n kernel: $(echo "$want" | wc -l) routes as expected"
-}
-
-# ---------------------------------------------------------------- peers' views
-# One sorted line per path: "PREFIX nh=NEXT_HOP orig=ORIGINATOR_ID cl=CLUSTER_LIST", or
-# "PREFIX local" for the node's own block ("-": attribute absent).
-
-view_bird() {
-  birdc_at "$1" show route all > "$LAB_DIR/view-$1.raw" || return 1
-  awk '
-    function flush() {
-      if (pfx != "" && !dev)
-        print pfx (bgp ? " nh=" nh " orig=" orig " cl=" cl : " local")
-      bgp = 0; dev = 0; nh = "-"; orig = "-"; cl = "-"
-    }
-    /^[0-9a-f:.]+\/[0-9]+ / { flush(); pfx = $1; next }
-    /^[[:space:]]+(unicast|blackhole|unreachable|prohibited) \[/ { flush(); next }
-    /Type: device/ { dev = 1 }
-    /BGP.next_hop:/ { bgp = 1; nh = $2 }
-    /BGP.originator_id:/ { orig = $2 }
-    /BGP.cluster_list:/ { cl = $2; for (i = 3; i <= NF; i++) cl = cl "," $i }
-    END { flush() }
-  ' "$LAB_DIR/view-$1.raw" | sort
-}
-
-# FRR: the table, then each prefix's detail (the table JSON lacks ORIGINATOR_ID/CLUSTER_LIST).
-view_frr() {
-  local me=$1 pfx
-  vtysh_at "$me" -c "show bgp ipv4 unicast json" > "$LAB_DIR/view-$me.table" || return 1
-  : > "$LAB_DIR/view-$me.raw"
-  for pfx in $(jq -r '.routes | keys[]' "$LAB_DIR/view-$me.table"); do
-    vtysh_at "$me" -c "show bgp ipv4 unicast $pfx json" | tee -a "$LAB_DIR/view-$me.raw" | jq -r '
-      .prefix as $p | .paths[] |
-      if (.nexthops[0].ip // "") == "0.0.0.0" then "\($p) local"
-      else
-        "\($p) nh=\(.nexthops[0].ip) orig=\(.originatorId // "-") cl=\((.clusterList.list // ["-"]) | join(","))"
-        + (if .valid then "" else " invalid" end)
-      end'
-  done | sort
-}
-
-# GoBGP: attributes by type code (3 NEXT_HOP, 9 ORIGINATOR_ID, 10 CLUSTER_LIST).
-view_gobgp() {
-  gobgp_at "$1" global rib -a ipv4 -j > "$LAB_DIR/view-$1.raw" || return 1
-  jq -r '
-    to_entries[] | .key as $p | .value[] |
-    (.attrs | map({(.type | tostring): .}) | add) as $a |
-    if (.["source-id"] // "") == "" or ($a["3"].nexthop // "") == "0.0.0.0" then "\($p) local"
-    else
-      "\($p) nh=\($a["3"].nexthop // "-") orig=\($a["9"].value // "-") cl=\(($a["10"].value // ["-"]) | join(","))"
-    end' "$LAB_DIR/view-$1.raw" | sort
-}
+# ---------------------------------------------------------------- peers' views (views.sh)
 
 # ternd: its RIB through ternctl, best paths only.
 view_tern() {
@@ -235,37 +93,6 @@ view_tern() {
       + " cl=\(if (.clusterList // []) == [] then "-" else (.clusterList | join(",")) end)"
     end' "$LAB_DIR/view-$1.raw" | sort
 }
-
-declare -A KIND
-# expect_view SECONDS NODE WHAT LINE...: NODE's table is exactly LINE..., soon, and stays so
-# for a second (a late extra path, such as an own block reflected back, fails).
-expect_view() {
-  local secs=$1 who=$2 what=$3 want got end
-  shift 3
-  want=$(printf '%s\n' "$@" | sort)
-  end=$((SECONDS + secs))
-  while :; do
-    got=$("view_${KIND[$who]}" "$who" 2> /dev/null || true)
-    if [ "$got" = "$want" ]; then
-      sleep 1
-      got=$("view_${KIND[$who]}" "$who" 2> /dev/null || true)
-      [ "$got" = "$want" ] && break
-    fi
-    [ $SECONDS -lt $end ] || lab_fail "$who (${KIND[$who]}): $what
-expected exactly:
-$want
-$who shows:
-${got:-<nothing>}
-raw:
-$(head -c 4000 "$LAB_DIR/view-$who.raw" 2> /dev/null)"
-    sleep 0.5
-  done
-  lab_log "$who: $what: ok"
-}
-
-own() { echo "${BLOCK[$1]} local"; }
-direct() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=- cl=-"; }
-reflected() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=${ADDR[$1]} cl=$2"; }
 
 # ---------------------------------------------------------------- peer configurations
 
@@ -337,10 +164,10 @@ scenario_rr_tern_reflector() {
   node bird 2
   node frr 3
   node gobgp 4
-  tunl0_standin r1
+  ternd_tunl0 r1
   KIND=([r1]=tern [bird]=bird [frr]=frr [gobgp]=gobgp)
   {
-    m_config false
+    calico_bgpconfig $AS false
     m_node r1 "$cl"
     for n in bird frr gobgp; do m_node "$n"; done
     m_blocks r1 bird frr gobgp
@@ -390,7 +217,7 @@ scenario_tern_client_of_frr_rr() {
   node t2 12
   KIND=([t1]=tern [t2]=tern [frr]=frr)
   {
-    m_config false
+    calico_bgpconfig $AS false
     m_node t1
     m_node t2
     m_blocks t1 t2
@@ -435,7 +262,7 @@ scenario_tor_ebgp() {
   node tor 254
   BLOCK[n1b]=10.244.129.0/26
   {
-    m_config false
+    calico_bgpconfig $AS false
     m_node n1
     calico_block n1-a n1 "${BLOCK[n1]}" confirmed
     calico_block n1-b n1 "${BLOCK[n1b]}" confirmed
@@ -610,7 +437,7 @@ scenario_evil_peer() {
   node evil 66
   KIND=([n1]=tern [n2]=bird)
   {
-    m_config true
+    calico_bgpconfig $AS true
     m_node n1
     m_node n2
     m_blocks n1 n2
@@ -708,7 +535,7 @@ scenario_md5() {
   node bird 3
   node frr 4
   {
-    m_config true bgp-passwords mesh
+    calico_bgpconfig $AS true bgp-passwords mesh
     m_node n1
     m_node n2
     m_blocks n1 n2

@@ -45,21 +45,16 @@
 # never deleted (a delete-then-add would be a forwarding gap).
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/../lib/lab.sh"
-source "$HERE/../lib/peers.sh"
-source "$HERE/../lib/calico.sh"
-
-TERND=$1
-SCENARIO=$2
-TERNCTL=${3:-$(dirname "$TERND")/../ctl/ternctl}
-lab_init "scen-$SCENARIO"
+source "$HERE/../lib/ternd.sh"
+ternd_lab_init scen "$@"
+TERND_ARGS=(--rest-listen none)
 
 AS=64512
 NET_A=192.168.101
 NET_B=192.168.100
 declare -A ADDR=([t1]=$NET_A.11 [b1]=$NET_A.13 [t2]=$NET_B.12 [f1]=$NET_B.10)
 declare -A IDX=([t1]=1 [t2]=2 [b1]=3 [f1]=4)
-declare -A NODE_NS POD_NS TERND_PID RUN
+declare -A POD_NS
 # POOLS: "name:cidr-prefix:ipipMode" (cidr-prefix 10.244 means 10.244.0.0/16, blocks
 # 10.244.<i>.0/26); NODES: the nodes of the lab.
 POOLS="main:10.244:CrossSubnet"
@@ -78,26 +73,11 @@ others() {
 # ---------------------------------------------------------------- the network
 
 build_net() {
-  local n sw node_ns
-  lab_ns swa NS_SWA
-  lab_ns swb NS_SWB
-  lab_ns router NS_ROUTER
-  lab_bridge "$NS_SWA"
-  lab_bridge "$NS_SWB"
-  lab_bridge_port "$NS_SWA" "$NS_ROUTER" "$NET_A.1/24" eth-a
-  lab_bridge_port "$NS_SWB" "$NS_ROUTER" "$NET_B.1/24" eth-b
-  ip netns exec "$NS_ROUTER" sysctl -qw net.ipv4.ip_forward=1
+  local n
+  lab_two_subnets $NET_A $NET_B
   for n in $NODES; do
-    lab_ns "$n" node_ns
-    NODE_NS[$n]=$node_ns
-    sw=$NS_SWA
-    [ "$(subnet_of "$n")" = $NET_B ] && sw=$NS_SWB
-    lab_bridge_port "$sw" "$node_ns" "${ADDR[$n]}/24" eth0
-    ip -n "$node_ns" route add default via "$(subnet_of "$n").1"
-    # The stand-in tunl0 (no IPIP module here): routes get the tunnel's shape, carry nothing.
-    ip -n "$node_ns" link add tunl0 type veth peer name tunl0peer
-    ip -n "$node_ns" link set tunl0peer up
-    ip -n "$node_ns" link set tunl0 up
+    lab_subnet_node "$n" "${ADDR[$n]}"
+    ternd_tunl0 "$n"
   done
 }
 
@@ -211,27 +191,6 @@ exit" > "$d/bgpd.conf"
   lab_wait_for 15 "f1 bgpd vty" vtysh_at $me -c "show bgp summary"
 }
 
-# ternd_node NAME [ARGS...]: ternd with the intent in $LAB_DIR/intent.yaml (NO_INTENT=1: from
-# its store only), its status in $LAB_DIR/NAME.json.
-ternd_node() {
-  local n=$1 run=${RUN[$1]:-0}
-  shift
-  RUN[$n]=$((run + 1))
-  local intent=(--intent "$LAB_DIR/intent.yaml")
-  [ -n "${NO_INTENT:-}" ] && intent=()
-  mkdir -p "$LAB_DIR/$n"
-  rm -f "$LAB_DIR/$n.json"
-  lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" "${intent[@]}" \
-    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 \
-    --api-socket "$LAB_DIR/$n/tern.sock" --rest-listen none "$@"
-  TERND_PID[$n]=$LAB_LAST_PID
-  lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
-}
-
-ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.sock" "${@:2}"; }
-status() { cat "$LAB_DIR/$1.json"; }
-session_state() { status "$1" | jq -r --arg s "$2" '.sessions[] | select(.name == $s) | .state'; }
-established() { [ "$(session_state "$1" "$2")" = Established ]; }
 terns() {
   local n
   for n in $NODES; do [ "${n:0:1}" = t ] && echo "$n"; done
@@ -240,7 +199,7 @@ terns() {
 
 # start_cluster: intent, BIRD, FRR, ternd on every t* node; waits for the whole mesh.
 start_cluster() {
-  local n p
+  local n
   intent > "$LAB_DIR/intent.yaml"
   for n in $NODES; do
     case $n in
@@ -249,42 +208,10 @@ start_cluster() {
     esac
   done
   for n in $(terns); do ternd_node "$n"; done
-  for n in $(terns); do
-    for p in $(others "$n"); do
-      lab_wait_for 30 "$n: $(mesh_name "$p") Established" established "$n" "$(mesh_name "$p")"
-    done
-  done
+  for n in $(terns); do wait_mesh 30 "$n" $NODES; done
 }
 
 # ---------------------------------------------------------------- what the nodes hold
-
-# kernel_routes NODE [PROTO]: routes of that protocol (default bird) in NODE's main table, one
-# per line, reduced to their shape: "type dst gateway dev [onlink]".
-kernel_routes() {
-  ip -n "${NODE_NS[$1]}" -j route show proto "${2:-bird}" |
-    jq -r '.[] | [.type // "unicast", (.dst | if test("/") then . else . + "/32" end),
-                  (.gateway // "-"), (.dev // "-"),
-                  ((.flags // []) | index("onlink") | if . == null then "" else "onlink" end)]
-               | join(" ")' | sed 's/ *$//' | LC_ALL=C sort
-}
-
-# expect_kernel SECONDS NODE LINE...: NODE's bird-protocol routes are exactly these, soon.
-expect_kernel() {
-  local secs=$1 n=$2
-  shift 2
-  local want
-  want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-  local end=$((SECONDS + secs))
-  while [ $SECONDS -lt $end ]; do
-    [ "$(kernel_routes "$n")" = "$want" ] && return 0
-    sleep 0.3
-  done
-  lab_log "kernel routes of $n:"
-  kernel_routes "$n" >&2
-  lab_log "expected:"
-  printf '%s\n' "$want" >&2
-  lab_fail "kernel routes of $n differ"
-}
 
 # tern_shape ME PEER MODE CIDR_PREFIX: the kernel route ternd ME should write for PEER's block.
 tern_shape() {
@@ -417,7 +344,7 @@ scenario_mesh_two_subnets() {
   ip netns exec "${POD_NS[b1-$m]}" ping -n -c 3 -i 0.2 -W 2 "$(pod_ip t1 $m)" > "$LAB_DIR/ping2.out" ||
     lab_fail "pod b1 -> pod t1: $(cat "$LAB_DIR/ping2.out")"
   for n in $(terns); do
-    lab_wait_for 10 "$n ready" bash -c "jq -e .ready '$LAB_DIR/$n.json'"
+    lab_wait_for 10 "$n ready" ready "$n"
   done
 }
 

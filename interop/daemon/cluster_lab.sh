@@ -21,14 +21,8 @@
 #                 refused with the intent unchanged, watch, metrics, stop --hard
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/../lib/lab.sh"
-source "$HERE/../lib/peers.sh"
-source "$HERE/../lib/calico.sh"
-
-TERND=$1
-SCENARIO=$2
-TERNCTL=${3:-$(dirname "$TERND")/../ctl/ternctl}
-lab_init "cluster-$SCENARIO"
+source "$HERE/../lib/ternd.sh"
+ternd_lab_init cluster "$@"
 
 AS=64512
 NET=192.168.97
@@ -36,24 +30,11 @@ NET=192.168.97
 declare -A ADDR=([n1]=$NET.10 [n2]=$NET.2 [n3]=$NET.3)
 declare -A IPIP_BLOCK=([n1]=10.244.10.0/26 [n2]=10.244.2.0/26 [n3]=10.244.3.0/26)
 declare -A CROSS_BLOCK=([n1]=10.245.10.0/26 [n2]=10.245.2.0/26 [n3]=10.245.3.0/26)
-declare -A NODE_NS IFACE
 
 lab_ns sw NS_SW
 lab_bridge "$NS_SW"
-for n in n1 n2 n3; do
-  var=NS_$n
-  lab_ns "$n" "$var"
-  NODE_NS[$n]=${!var}
-  lab_bridge_port "$NS_SW" "${NODE_NS[$n]}" "${ADDR[$n]}/24"
-  IFACE[$n]=$(ip -n "${NODE_NS[$n]}" -o -4 addr show to "$NET.0/24" | awk '{print $2}')
-done
-# This kernel has no ipip module: tunl0 is a stand-in of another type; the routes' shape is
-# what is checked (README).
-for n in n1 n2; do
-  ip -n "${NODE_NS[$n]}" link add tunl0 type veth peer name tunl0peer
-  ip -n "${NODE_NS[$n]}" link set tunl0peer up
-  ip -n "${NODE_NS[$n]}" link set tunl0 up
-done
+for n in n1 n2 n3; do lab_node "$n" "$NS_SW" "${ADDR[$n]}/24"; done
+for n in n1 n2; do ternd_tunl0 "$n"; done
 
 # ---------------------------------------------------------------- the cluster intent
 
@@ -78,54 +59,6 @@ bird_node() {
   local me=n3
   start_bird "${NODE_NS[$me]}" "$(calico_bird_config "${ADDR[$me]}" $AS \
     "${IPIP_BLOCK[$me]} ${CROSS_BLOCK[$me]}" "10.244.0.0/16 10.245.0.0/16" "${ADDR[n1]} ${ADDR[n2]}")" n3
-}
-
-# ternd_node NAME [ARGS...]: ternd with the intent in $LAB_DIR/intent.yaml, its own store.
-declare -A TERND_PID
-ternd_node() {
-  local n=$1 run=${RUN[$1]:-0}
-  shift
-  RUN[$n]=$((run + 1))
-  local intent=(--intent "$LAB_DIR/intent.yaml")
-  [ -n "${NO_INTENT:-}" ] && intent=()
-  lab_spawn "ternd-$n.$run" "${NODE_NS[$n]}" "$TERND" --node-name "$n" "${intent[@]}" \
-    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 \
-    --api-socket "$LAB_DIR/$n/tern.sock" "$@"
-  TERND_PID[$n]=$LAB_LAST_PID
-  lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"
-}
-declare -A RUN
-
-status() { cat "$LAB_DIR/$1.json"; }
-session_state() { status "$1" | jq -r --arg s "$2" '.sessions[] | select(.name == $s) | .state'; }
-established() { [ "$(session_state "$1" "$2")" = Established ]; }
-ready() { [ "$(status "$1" | jq -r .ready)" = true ]; }
-
-# kernel_routes NODE: our routes in NODE's main table, one per line, reduced to their shape.
-kernel_routes() {
-  ip -n "${NODE_NS[$1]}" -j route show proto bird |
-    jq -r '.[] | [.type // "unicast", (.dst | if test("/") then . else . + "/32" end),
-                  (.gateway // "-"), (.dev // "-"),
-                  ((.flags // []) | index("onlink") | if . == null then "" else "onlink" end)]
-               | join(" ")' | sed 's/ *$//' | sed "s/ ${IFACE[$1]}/ IFACE/" | LC_ALL=C sort
-}
-
-# expect_kernel SECONDS NODE LINE...: the node's routes are exactly these, soon.
-expect_kernel() {
-  local secs=$1 n=$2
-  shift 2
-  local want
-  want=$(printf '%s\n' "$@" | LC_ALL=C sort)
-  local end=$((SECONDS + secs))
-  while [ $SECONDS -lt $end ]; do
-    [ "$(kernel_routes "$n")" = "$want" ] && return 0
-    sleep 0.3
-  done
-  lab_log "kernel routes of $n:"
-  kernel_routes "$n" >&2
-  lab_log "expected:"
-  printf '%s\n' "$want" >&2
-  lab_fail "kernel routes of $n differ"
 }
 
 # Routes each ternd node should hold, by ipipMode: Always -> tunl0 onlink; CrossSubnet inside
@@ -159,13 +92,8 @@ scenario_mesh() {
   bird_node
   ternd_node n1
   ternd_node n2
-  local n p
-  for n in n1 n2; do
-    for p in n1 n2 n3; do
-      [ "$p" = "$n" ] && continue
-      lab_wait_for 30 "$n: Mesh_${ADDR[$p]//./_} Established" established "$n" "Mesh_${ADDR[$p]//./_}"
-    done
-  done
+  local n
+  for n in n1 n2; do wait_mesh 30 "$n" n1 n2 n3; done
   expect_mesh n1 Always
   expect_mesh n2 Always
   lab_wait_for 10 "BIRD learns n1's blocks" bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}"
@@ -215,7 +143,6 @@ scenario_vxlan_switch() {
   # The operator switches the backend: ternd restarts without BGP.
   kill -TERM "${TERND_PID[n1]}"
   wait "${TERND_PID[n1]}" 2>/dev/null || true
-  rm -f "$LAB_DIR/n1.json"
   CALICO_NETWORKING_BACKEND=vxlan ternd_node n1
   lab_wait_for 10 "n1 ready without BGP" ready n1
   [ "$(status n1 | jq -r '.bgp_enabled, (.sessions | length)' | tr '\n' ' ')" = "false 0 " ] ||
@@ -238,7 +165,6 @@ scenario_restart() {
   sleep 1
   bird_has "${IPIP_BLOCK[n1]}" "${ADDR[n1]}" || lab_fail "BIRD dropped n1's routes at once"
   # The intent comes from the store this time.
-  rm -f "$LAB_DIR/n1.json"
   NO_INTENT=1 ternd_node n1
   [ "$(status n1 | jq -r .intent_revision)" = 1 ] || lab_fail "the stored intent was not used"
   lab_wait_for 30 "n1 back to n3" established n1 "Mesh_${ADDR[n3]//./_}"
@@ -280,8 +206,6 @@ scenario_corrupt_store() {
   [ "$(sha256sum < "$LAB_DIR/n1/intent.pb")" = "$sum" ] || lab_fail "the corrupt store was rewritten"
 }
 
-ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.sock" "${@:2}"; }
-rest() { ip netns exec "${NODE_NS[$1]}" curl -sS --max-time 10 "${@:2}"; }
 revision() { ctl "$1" status -o json | jq -r .intentRevision; }
 
 # JSON with fields at their defaults left out (ternctl prints them, REST does not, as

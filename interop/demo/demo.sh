@@ -20,9 +20,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 DEMO_STATE=${DEMO_STATE:-/run/tern-demo.state}
 TERND=${TERND:-$ROOT/build/daemon/ternd}
 TERNCTL=${TERNCTL:-$ROOT/build/ctl/ternctl}
-source "$HERE/../lib/lab.sh"
-source "$HERE/../lib/peers.sh"
-source "$HERE/../lib/calico.sh"
+source "$HERE/../lib/ternd.sh"
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 # show CMD...: prints the command as one would type it, then runs it.
@@ -79,40 +77,19 @@ NET_B=192.168.102
 declare -A ADDR=([tern1]=$NET_A.11 [bird1]=$NET_A.13 [tern2]=$NET_B.12)
 declare -A BLOCK=([tern1]=10.244.1.0/26 [tern2]=10.244.2.0/26 [bird1]=10.244.3.0/26)
 declare -A POD_IP=([tern1]=10.244.1.5 [tern2]=10.244.2.5 [bird1]=10.244.3.5)
-declare -A NODE_NS POD_NS
+declare -A POD_NS
 NODES="tern1 tern2 bird1"
 
 # ---------------------------------------------------------------- the network
 
 say "building the lab: 3 nodes in 2 subnets joined by a router, a pod on each node"
-lab_ns swa NS_SWA
-lab_ns swb NS_SWB
-lab_ns router NS_ROUTER
-lab_bridge "$NS_SWA"
-lab_bridge "$NS_SWB"
-lab_bridge_port "$NS_SWA" "$NS_ROUTER" "$NET_A.1/24" eth-a
-lab_bridge_port "$NS_SWB" "$NS_ROUTER" "$NET_B.1/24" eth-b
-ip netns exec "$NS_ROUTER" sysctl -qw net.ipv4.ip_forward=1
+lab_two_subnets $NET_A $NET_B
 for n in $NODES; do
-  lab_ns "$n" node_ns
-  NODE_NS[$n]=$node_ns
-  net=$NET_A
-  sw=$NS_SWA
-  if [ "$n" = tern2 ]; then
-    net=$NET_B
-    sw=$NS_SWB
-  fi
-  lab_bridge_port "$sw" "$node_ns" "${ADDR[$n]}/24" eth0
-  ip -n "$node_ns" route add default via "$net.1"
-  calico_pod "$node_ns" "$n-pod" "${POD_IP[$n]}" pod
+  lab_subnet_node "$n" "${ADDR[$n]}"
+  calico_pod "${NODE_NS[$n]}" "$n-pod" "${POD_IP[$n]}" pod
   POD_NS[$n]=$pod
 done
-# The stand-in tunl0 (no IPIP module here): routes across subnets get the tunnel's shape.
-for n in tern1 tern2; do
-  ip -n "${NODE_NS[$n]}" link add tunl0 type veth peer name tunl0peer
-  ip -n "${NODE_NS[$n]}" link set tunl0peer up
-  ip -n "${NODE_NS[$n]}" link set tunl0 up
-done
+for n in tern1 tern2; do ternd_tunl0 "$n"; done
 
 # ---------------------------------------------------------------- the cluster
 
@@ -131,29 +108,12 @@ start_bird "${NODE_NS[bird1]}" "$(calico_bird_config "${ADDR[bird1]}" $AS "${BLO
   "$POOL:CrossSubnet" "${ADDR[tern1]} ${ADDR[tern2]}" "$NET_A.0/24")" bird1
 BIRD_PID=$LAB_LAST_PID
 
-declare -A TERND_PID
-for n in tern1 tern2; do
-  mkdir -p "$LAB_DIR/$n"
-  lab_spawn "ternd-$n" "${NODE_NS[$n]}" "$TERND" --node-name "$n" --intent "$LAB_DIR/intent.yaml" \
-    --store "$LAB_DIR/$n/intent.pb" --status "$LAB_DIR/$n.json" --stale-deferral 30 \
-    --api-socket "$LAB_DIR/$n/tern.sock"
-  TERND_PID[$n]=$LAB_LAST_PID
-done
-for n in tern1 tern2; do lab_wait_for 10 "$n status" test -s "$LAB_DIR/$n.json"; done
+for n in tern1 tern2; do ternd_node "$n"; done
 
-established() {
-  [ "$(jq -r --arg s "$2" '.sessions[] | select(.name == $s) | .state' "$LAB_DIR/$1.json")" = Established ]
-}
-ctl() { ip netns exec "${NODE_NS[$1]}" "$TERNCTL" --socket "$LAB_DIR/$1/tern.sock" "${@:2}"; }
 has_route() { ip -n "${NODE_NS[$1]}" route show "$2" proto bird | grep -q "$3"; }
 
 say "waiting for the mesh: every node peers with the two others"
-for n in tern1 tern2; do
-  for p in $NODES; do
-    [ "$p" = "$n" ] && continue
-    lab_wait_for 60 "$n: session to $p" established "$n" "$(calico_mesh_name "${ADDR[$p]}")"
-  done
-done
+for n in tern1 tern2; do wait_mesh 60 "$n" $NODES; done
 lab_wait_for 30 "tern1: direct route to bird1's block" has_route tern1 "${BLOCK[bird1]}" "dev eth0"
 lab_wait_for 30 "tern1: tunnel route to tern2's block" has_route tern1 "${BLOCK[tern2]}" "dev tunl0"
 lab_wait_for 30 "tern2: tunnel routes" has_route tern2 "${BLOCK[tern1]}" "dev tunl0"
@@ -196,7 +156,7 @@ cat << EOF
   ip netns exec ${NODE_NS[tern1]} curl -s http://127.0.0.1:9179/v1/status
   birdc -s $LAB_DIR/bird-bird1.ctl show route
   ip netns exec ${POD_NS[bird1]} ping ${POD_IP[tern1]}
-  logs: $LAB_DIR/ternd-tern1.err $LAB_DIR/ternd-tern2.err $LAB_DIR/bird-bird1.err
+  logs: $LAB_DIR/ternd-tern1.0.err $LAB_DIR/ternd-tern2.0.err $LAB_DIR/bird-bird1.err
   processes: ternd tern1 ${TERND_PID[tern1]}, ternd tern2 ${TERND_PID[tern2]}, bird bird1 $BIRD_PID
 EOF
 

@@ -5,7 +5,8 @@
 
 # ---------------------------------------------------------------- the intent (YAML documents)
 
-# calico_bgpconfig AS: the global BGPConfiguration, full mesh on. It comes first in a stream.
+# calico_bgpconfig AS [MESH [SECRET KEY]]: the global BGPConfiguration, full mesh on unless
+# MESH is false; with SECRET, nodeMeshPassword from that Secret's KEY. It comes first in a stream.
 calico_bgpconfig() {
   cat << YAML
 apiVersion: projectcalico.org/v3
@@ -14,25 +15,24 @@ metadata:
   name: default
 spec:
   asNumber: $1
-  nodeToNodeMeshEnabled: true
+  nodeToNodeMeshEnabled: ${2:-true}
   nodeMeshMaxRestartTime: 60s
 YAML
+  if [ -n "${3:-}" ]; then
+    printf '  nodeMeshPassword:\n    secretKeyRef:\n      name: %s\n      key: %s\n' "$3" "$4"
+  fi
 }
 
-# calico_node NAME ADDR/LEN: the mask gives the node's subnet (what CrossSubnet compares with).
+# calico_node NAME ADDR/LEN [CLUSTER_ID]: the mask gives the node's subnet (what CrossSubnet
+# compares with); a cluster id makes it a route reflector, labelled route-reflector=true as the
+# Calico docs do.
 calico_node() {
-  cat << YAML
----
-apiVersion: projectcalico.org/v3
-kind: Node
-metadata:
-  name: $1
-  labels:
-    kubernetes.io/hostname: $1
-spec:
-  bgp:
-    ipv4Address: $2
-YAML
+  printf -- '---\napiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: %s\n' "$1"
+  printf '  labels:\n    kubernetes.io/hostname: %s\n' "$1"
+  [ -n "${3:-}" ] && printf '    route-reflector: "true"\n'
+  printf 'spec:\n  bgp:\n    ipv4Address: %s\n' "$2"
+  [ -n "${3:-}" ] && printf '    routeReflectorClusterID: %s\n' "$3"
+  return 0
 }
 
 # calico_block NAME NODE CIDR [STATE]: a block affinity (STATE e.g. confirmed).

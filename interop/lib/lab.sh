@@ -167,6 +167,44 @@ lab_bridge_port() {
   ip -n "$ns" link set "$v1" up
 }
 
+# lab_node NAME SWITCH_NS ADDR/LEN [IFNAME]: namespace NAME plugged into SWITCH_NS's bridge with
+# ADDR, its name in NODE_NS[NAME]. Without IFNAME the interface's random name goes to
+# IFACE[NAME], so checks can write it IFACE.
+declare -A NODE_NS IFACE
+lab_node() {
+  local node_ns
+  lab_ns "$1" node_ns
+  NODE_NS[$1]=$node_ns
+  lab_bridge_port "$2" "$node_ns" "$3" "${4:-}"
+  if [ -z "${4:-}" ]; then
+    IFACE[$1]=$(ip -n "$node_ns" -o -4 addr show to "$3" | awk '{print $2}')
+  fi
+}
+
+# lab_two_subnets NET_A NET_B: two /24 segments (switches NS_SWA, NS_SWB) joined by a router
+# namespace NS_ROUTER holding .1 on both.
+lab_two_subnets() {
+  LAB_NET_A=$1
+  LAB_NET_B=$2
+  lab_ns swa NS_SWA
+  lab_ns swb NS_SWB
+  lab_ns router NS_ROUTER
+  lab_bridge "$NS_SWA"
+  lab_bridge "$NS_SWB"
+  lab_bridge_port "$NS_SWA" "$NS_ROUTER" "$1.1/24" eth-a
+  lab_bridge_port "$NS_SWB" "$NS_ROUTER" "$2.1/24" eth-b
+  ip netns exec "$NS_ROUTER" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# lab_subnet_node NAME ADDR: lab_node on the segment of ADDR's /24 (lab_two_subnets), as eth0,
+# with a default route via the router.
+lab_subnet_node() {
+  local net=${2%.*} sw=$NS_SWA
+  [ "$net" = "$LAB_NET_B" ] && sw=$NS_SWB
+  lab_node "$1" "$sw" "$2/24" eth0
+  ip -n "${NODE_NS[$1]}" route add default via "$net.1"
+}
+
 # lab_spawn NAME NS CMD...: runs CMD in NS in the background, output in $LAB_DIR/NAME.{out,err};
 # the PID is recorded for cleanup and left in LAB_LAST_PID. Never call it inside $(...).
 lab_spawn() {

@@ -15,6 +15,8 @@
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/lab.sh"
 source "$HERE/../lib/peers.sh"
+source "$HERE/../lib/calico.sh"
+source "$HERE/../lib/views.sh"
 
 TERN_SPEAKER=$1
 SCENARIO=$2
@@ -24,10 +26,10 @@ AS=64512
 NET=192.168.98
 ANYCAST=10.96.0.10/32 # a service IP two nodes advertise (Calico serviceClusterIPs style)
 GR_TIME=20            # GoBGP's graceful restart time in the GR scenarios
-SETTLE=${LAB_SETTLE_SECONDS:-2}
+VIEW_SETTLE=${LAB_SETTLE_SECONDS:-2}
 
 # Per node (key = instance name): address, router id and block.
-declare -A ADDR RID BLOCK NODE_NS
+declare -A ADDR BLOCK
 
 # ---------------------------------------------------------------- topology
 
@@ -41,20 +43,10 @@ fi
 
 # node NAME LAST_OCTET [BLOCK]: a namespace on the bridge at $NET.LAST_OCTET.
 node() {
-  local name=$1 n=$2 var
-  ADDR[$name]=$NET.$n
-  RID[$name]=172.31.0.$n
-  BLOCK[$name]=${3:-10.244.$n.0/26}
-  var=NS_$name
-  lab_ns "$name" "$var"
-  NODE_NS[$name]=${!var}
-  lab_bridge_port "$NS_SW" "${NODE_NS[$name]}" "${ADDR[$name]}/24"
-}
-
-# mesh_passive ME PEER: Calico's rule, the node whose address sorts lower as a string waits
-# ("192.168.98.10" < "192.168.98.2"); compared bytewise whatever the locale.
-mesh_passive() {
-  [ "$(printf '%s\n%s\n' "$1" "$2" | LC_ALL=C sort | head -1)" = "$1" ] && [ "$1" != "$2" ]
+  ADDR[$1]=$NET.$2
+  RID[$1]=172.31.0.$2
+  BLOCK[$1]=${3:-10.244.$2.0/26}
+  lab_node "$1" "$NS_SW" "${ADDR[$1]}/24"
 }
 
 # ---------------------------------------------------------------- node configurations
@@ -68,7 +60,7 @@ bird_session() {
   case "$kind" in
     mesh)
       pname=Mesh_$pname
-      mesh_passive "${ADDR[$me]}" "${ADDR[$peer]}" && extra="passive on;"
+      calico_mesh_passive "${ADDR[$me]}" "${ADDR[$peer]}" && extra="passive on;"
       ;;
     node) pname=Node_$pname extra="multihop;" ;;
   esac
@@ -118,7 +110,7 @@ frr_node() {
  neighbor ${ADDR[$p]} timers connect 1
  neighbor ${ADDR[$p]} soft-reconfiguration inbound
 "
-    [ "$role" = mesh ] && mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" &&
+    [ "$role" = mesh ] && calico_mesh_passive "${ADDR[$me]}" "${ADDR[$p]}" &&
       nb+=" neighbor ${ADDR[$p]} passive
 "
     [ "$role" = rr ] && af+="  neighbor ${ADDR[$p]} route-reflector-client
@@ -239,7 +231,7 @@ syns_seen() {
 # connect, the one Calico's string rule makes active.
 expect_opener() {
   local at=$1 a=$2 b=$3 active=$2 passive=$3
-  mesh_passive "${ADDR[$a]}" "${ADDR[$b]}" && active=$b passive=$a
+  calico_mesh_passive "${ADDR[$a]}" "${ADDR[$b]}" && active=$b passive=$a
   local good bad
   good=$(syns_seen "$at" "$active" "$passive")
   bad=$(syns_seen "$at" "$passive" "$active")
@@ -251,27 +243,7 @@ expect_opener() {
 }
 
 # ---------------------------------------------------------------- views
-# Each prints one sorted line per path: "PREFIX nh=.. orig=.. cl=.." or "PREFIX local".
-
-# BIRD: "show route all" blocks; interface routes ("Type: device", from protocol direct, there
-# for recursive next hops) are not BGP's business.
-view_bird() {
-  birdc_at "$1" show route all > "$LAB_DIR/view-$1.raw" || return 1
-  awk '
-    function flush() {
-      if (pfx != "" && !dev)
-        print pfx (bgp ? " nh=" nh " orig=" orig " cl=" cl : " local")
-      bgp = 0; dev = 0; nh = "-"; orig = "-"; cl = "-"
-    }
-    /^[0-9a-f:.]+\/[0-9]+ / { flush(); pfx = $1; next }
-    /^[[:space:]]+(unicast|blackhole|unreachable|prohibited) \[/ { flush(); next }
-    /Type: device/ { dev = 1 }
-    /BGP.next_hop:/ { bgp = 1; nh = $2 }
-    /BGP.originator_id:/ { orig = $2 }
-    /BGP.cluster_list:/ { cl = $2; for (i = 3; i <= NF; i++) cl = cl "," $i }
-    END { flush() }
-  ' "$LAB_DIR/view-$1.raw" | sort
-}
+# BIRD, FRR and GoBGP in views.sh; here what only this lab reads.
 
 # bird_route_since NAME PREFIX: when NAME's BIRD last changed its route for PREFIX (the time
 # in "[protocol HH:MM:SS.mmm from ...]"); a withdraw and re-announce gives a new time.
@@ -290,24 +262,6 @@ seconds_until_gone() {
   awk -v a="$3" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 }
 
-# FRR: the table for the prefixes, then each prefix's detail (the table JSON has no
-# ORIGINATOR_ID or CLUSTER_LIST). Paths FRR holds as invalid are marked so.
-view_frr() {
-  local me=$1 pfx
-  vtysh_at "$me" -c "show bgp ipv4 unicast json" > "$LAB_DIR/view-$me.table" || return 1
-  : > "$LAB_DIR/view-$me.raw"
-  for pfx in $(jq -r '.routes | keys[]' "$LAB_DIR/view-$me.table"); do
-    vtysh_at "$me" -c "show bgp ipv4 unicast $pfx json" | tee -a "$LAB_DIR/view-$me.raw" | jq -r '
-      .prefix as $p | .paths[] |
-      if (.nexthops[0].ip // "") == "0.0.0.0" or (.sourced // false) or (.local // false) then
-        "\($p) local"
-      else
-        "\($p) nh=\(.nexthops[0].ip) orig=\(.originatorId // "-") cl=\((.clusterList.list // ["-"]) | join(","))"
-        + (if .valid then "" else " invalid" end)
-      end'
-  done | sort
-}
-
 # view_frr_received NAME-in: FRR NAME's Adj-RIB-In from tern (node rr), kept by soft
 # reconfiguration before any loop check, i.e. exactly what tern sent.
 view_frr_received() {
@@ -315,18 +269,6 @@ view_frr_received() {
   vtysh_at "$me" -c "show bgp ipv4 unicast neighbors ${ADDR[rr]} received-routes json" \
     > "$LAB_DIR/view-$1.raw" || return 1
   jq -r '.receivedRoutes | to_entries[] | "\(.key) nh=\(.value.nextHop)"' "$LAB_DIR/view-$1.raw" | sort
-}
-
-# GoBGP: "global rib -j", attributes by type code (3 NEXT_HOP, 9 ORIGINATOR_ID, 10 CLUSTER_LIST).
-view_gobgp() {
-  gobgp_at "$1" global rib -a ipv4 -j > "$LAB_DIR/view-$1.raw" || return 1
-  jq -r '
-    to_entries[] | .key as $p | .value[] |
-    (.attrs | map({(.type | tostring): .}) | add) as $a |
-    if (.["source-id"] // "") == "" or ($a["3"].nexthop // "") == "0.0.0.0" then "\($p) local"
-    else
-      "\($p) nh=\($a["3"].nexthop // "-") orig=\($a["9"].value // "-") cl=\(($a["10"].value // ["-"]) | join(","))"
-    end' "$LAB_DIR/view-$1.raw" | sort
 }
 
 # tern: the status file's multipath set per prefix; stale paths are marked.
@@ -340,48 +282,7 @@ view_tern() {
     end' "$LAB_DIR/$1.json" | sort
 }
 
-# view NAME: the table of node NAME through the right tool.
-view() { "view_${KIND[$1]}" "$1"; }
-declare -A KIND
-
-# ---------------------------------------------------------------- expectations
-
-# reflected ORIGIN_NODE CLUSTER_ID: the line a client shows for ORIGIN_NODE's block when it
-# came through a reflector: next hop untouched, ORIGINATOR_ID the originator's router id,
-# CLUSTER_LIST just the reflector's cluster.
-reflected() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=${RID[$1]} cl=$2"; }
-# direct ORIGIN_NODE: learned straight from the originator (mesh, or the reflector's own view).
-direct() { echo "${BLOCK[$1]} nh=${ADDR[$1]} orig=- cl=-"; }
-own() { echo "${BLOCK[$1]} local"; }
-
-# expect_view SECONDS NODE WHAT LINE...: waits until NODE's view is exactly LINE..., then checks
-# it stays so for a moment (a late extra path, such as an own route reflected back, fails).
-expect_view() {
-  local secs=$1 who=$2 what=$3
-  shift 3
-  local want got end=$((SECONDS + secs))
-  want=$(printf '%s\n' "$@" | sort)
-  while :; do
-    got=$(view "$who" 2> /dev/null || true)
-    if [ "$got" = "$want" ]; then
-      sleep "$SETTLE"
-      got=$(view "$who" 2> /dev/null || true)
-      [ "$got" = "$want" ] && break
-    fi
-    if [ $SECONDS -ge $end ]; then
-      lab_fail "$who (${KIND[$who]}): $what
-expected exactly:
-$want
-$who displays:
-${got:-<nothing>}
-(raw output: view-$who.raw / $who.json)
-$(view_raw "$who")"
-    fi
-    sleep 0.5
-  done
-  lab_log "$who: $what: ok ($(echo "$want" | wc -l) paths)"
-}
-
+# view_raw NAME: tern's view reads its status file.
 view_raw() {
   case "${KIND[$1]}" in
     tern) jq -c '.sessions[], .routes[]' "$LAB_DIR/$1.json" ;;
@@ -460,7 +361,7 @@ scenario_mesh() {
   KIND=([bird]=bird [tern]=tern [frr]=frr)
   local peers=() p
   for p in bird frr; do
-    if mesh_passive "${ADDR[tern]}" "${ADDR[$p]}"; then peers+=("$p,passive"); else peers+=("$p"); fi
+    if calico_mesh_passive "${ADDR[tern]}" "${ADDR[$p]}"; then peers+=("$p,passive"); else peers+=("$p"); fi
   done
   syn_capture tern
   syn_capture bird
