@@ -289,7 +289,9 @@ scenario_tor_ebgp() {
     sleep 0.1
   done
   lab_log "ternd started -> first ToR route in the kernel: ${first} s, all $TOR_ROUTES: $(since "$start") s"
-  established n1 "$session" || lab_fail "n1's session to the ToR: $(status n1 | jq -c .sessions)"
+  # The status file is rewritten once a second: it may not have seen the session come up yet.
+  lab_wait_for 5 "n1's session to the ToR in its status ($(status n1 | jq -c .sessions))" \
+    established n1 "$session"
   # Exactly the node's blocks and the ToR's routes; external routes follow no pool: straight to
   # the ToR over the node's interface.
   { printf 'blackhole %s - -\n' "${BLOCK[n1]}" "${BLOCK[n1b]}"
