@@ -4,7 +4,7 @@
 #
 #   ./tern.sh demo            install, build, run the live demo lab until Ctrl-C (root)
 #   ./tern.sh demo --down     remove what a demo that died left behind
-#   ./tern.sh test            install, build (normal, ASan+UBSan, fuzz) and run every test
+#   ./tern.sh test            install, build (normal, ASan+UBSan, TSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
 #   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib, rib-load, fib [ROUTES];
 #                             rib and fib need root)
@@ -71,6 +71,12 @@ build_asan() {
     tern_api_tests tern_ctl_tests
 }
 
+build_tsan() {
+  log "building the queue-crossing tests with ThreadSanitizer"
+  configure build-tsan -DTERN_TSAN=ON -DTERN_BENCH=OFF -DTERN_TEST_PREFIX=tsan.
+  cmake --build build-tsan -j "$JOBS" --target tern_fib_tests tern_runtime_tests
+}
+
 build_fuzz() {
   log "building fuzz targets (clang, libFuzzer, ASan+UBSan)"
   CC=clang CXX=clang++ configure build-fuzz -DTERN_FUZZ=ON "$@"
@@ -111,8 +117,9 @@ cmd_test() {
   deps
   build_main
   build_asan
+  build_tsan
   build_fuzz -DTERN_FUZZ_SMOKE_SECONDS="${TERN_FUZZ_SMOKE_SECONDS:-10}"
-  run_ctest build build-asan build-fuzz
+  run_ctest build build-asan build-tsan build-fuzz
 }
 
 cmd_demo() {
