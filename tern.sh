@@ -20,7 +20,7 @@ JOBS=$(nproc)
 export CCACHE_BASEDIR=$ROOT
 FUZZ_TARGETS="header open capabilities update notification route_refresh"
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+log() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 PACKAGES=(
   g++ cmake make ccache pkg-config
