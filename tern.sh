@@ -6,8 +6,10 @@
 #   ./tern.sh demo --down     remove what a demo that died left behind
 #   ./tern.sh test            install, build (normal, ASan+UBSan, TSan, fuzz) and run every test
 #   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
-#   ./tern.sh bench [NAME]    run the benchmarks (NAME: wire, rib, rib-load, fib [ROUTES];
-#                             rib and fib need root)
+#   ./tern.sh bench [WORKLOAD...]  tern side by side with BIRD, FRR and GoBGP (WORKLOAD:
+#                             table, table-paths, rr, mesh, churn, idle; all without one; root,
+#                             a quiet machine, up to an hour; results in bench/RESULTS.md)
+#   ./tern.sh bench wire|rib|rib-load|fib [ROUTES]  the component benchmarks (rib, fib: root)
 #   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
 #                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
@@ -166,12 +168,12 @@ cmd_soak_sessions() {
 cmd_bench() {
   deps
   build_main
-  case "${1:-wire}" in
+  case "${1:-}" in
     wire) ./build/bench/wire_codec_bench ;;
     rib) bash bench/rib_bench.sh ;;
     rib-load) ./build/bench/rib_load ;;
     fib) bash bench/fib_bench.sh build "${2:-1000000}" ;;
-    *) echo "unknown benchmark: $1 (known: wire, rib, rib-load, fib)" >&2; return 2 ;;
+    *) bash bench/run.sh "$@" ;; # the workloads of bench/workloads/ (all without arguments)
   esac
 }
 
@@ -182,5 +184,5 @@ case "${1:-}" in
   bench) shift; cmd_bench "$@" ;;
   soak-sessions) shift; cmd_soak_sessions "$@" ;;
   build) deps; build_main ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

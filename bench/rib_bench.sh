@@ -45,6 +45,8 @@ PY=/usr/bin/python3
 
 # shellcheck source=interop/lib/lab.sh disable=SC1091
 source "$ROOT/interop/lib/lab.sh"
+# shellcheck source=bench/lib/bench.sh disable=SC1091
+source "$ROOT/bench/lib/bench.sh"
 
 for t in bird birdc ip taskset; do
   command -v $t > /dev/null || { echo "rib_bench: $t is missing (apt-get install bird2 iproute2 util-linux)" >&2; exit 1; }
@@ -65,17 +67,9 @@ if [ -x "$BUILD/tools/tern-speaker" ]; then
 fi
 
 CPUS=$(nproc)
-if [ "$PIN" = 1 ] && [ "$CPUS" -ge 2 ]; then
-  DUT_CPU=$((CPUS - 1))
-  OTHER_CPUS="0-$((CPUS - 2))"
-  DUT_TS=(taskset -c "$DUT_CPU")
-  OTHER_TS=(taskset -c "$OTHER_CPUS")
-  PIN_NOTE="DUT pinned to CPU $DUT_CPU, feeder/sink/poller to CPU $OTHER_CPUS"
-else
-  DUT_TS=()
-  OTHER_TS=()
-  PIN_NOTE="no CPU pinning"
-fi
+BENCH_PIN=$PIN bench_pin
+PIN_NOTE="no CPU pinning"
+[ -z "$DUT_CPU" ] || PIN_NOTE="DUT pinned to CPU $DUT_CPU, feeder/sink/poller to CPU 0-$((CPUS - 2))"
 
 lab_ns feeder NS_FEEDER
 lab_ns dut NS_DUT
@@ -93,28 +87,10 @@ t=$(date +%s.%N)
 } > "$LAB_DIR/feed.conf"
 lab_log "generated $N prefixes in $(echo "$(date +%s.%N) - $t" | bc | xargs printf '%.1f') s"
 
-# stop_pid PID: TERM, wait, KILL; and forget it for the final cleanup.
-stop_pid() {
-  local pid=$1 i
-  kill -TERM "$pid" 2> /dev/null || true
-  for i in $(seq 50); do
-    kill -0 "$pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2> /dev/null || true
-  wait "$pid" 2> /dev/null || true
-  local keep=() p
-  for p in "${LAB_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-  LAB_PIDS=("${keep[@]}")
-}
-
-# bird_up NAME NS CONF: a foreground BIRD; sets BIRD_PID; waits for its control socket.
+# bird_up NAME NS CONF [PREFIX...]: a foreground BIRD (bench_bird); sets BIRD_PID.
 bird_up() {
-  local name=$1 ns=$2 conf=$3
-  shift 3
-  lab_spawn "$name" "$ns" "$@" bird -f -c "$conf" -s "$LAB_DIR/$name.ctl"
-  BIRD_PID=$LAB_LAST_PID
-  lab_wait_for 60 "$name control socket" birdc -s "$LAB_DIR/$name.ctl" show status
+  bench_bird "$@" || lab_fail "timed out waiting for $1 control socket"
+  BIRD_PID=$BENCH_BIRD_PID
 }
 
 # bird_established SOCK PROTO
@@ -206,37 +182,17 @@ dut_version() {
 
 RESULTS=()
 
-# busy_pct SECONDS: CPU busy over all cores during SECONDS, in % of one core.
-busy_pct() {
-  local a b
-  read -r -a a < /proc/stat
-  sleep "$1"
-  read -r -a b < /proc/stat
-  local busy=0 i
-  for i in 1 2 3 6 7 8; do busy=$((busy + b[i] - a[i])); done
-  echo $((busy * 100 / $(getconf CLK_TCK) / ${1%.*}))
-}
-
-# wait_quiet: the machine is shared; before each run wait (up to RIB_BENCH_QUIET_WAIT s,
-# default 60) for a second with less than 10% of a core busy, and say how it went.
-wait_quiet() {
-  local limit=${RIB_BENCH_QUIET_WAIT:-60} t=$SECONDS pct
-  while :; do
-    pct=$(busy_pct 1)
-    [ "$pct" -lt 10 ] && { lab_log "machine quiet (${pct}% of a core busy)"; return 0; }
-    [ $((SECONDS - t)) -ge "$limit" ] && {
-      lab_log "machine still busy after ${limit}s (${pct}% of a core): measuring anyway, see foreign_s"
-      return 0
-    }
-  done
-}
+# The machine is shared: before each run wait (up to RIB_BENCH_QUIET_WAIT s, default 60) for
+# a second with less than 10% of a core busy (bench_wait_quiet); see foreign_s if it stays busy.
+BENCH_IS_SMOKE=0
+export BENCH_QUIET_WAIT=${RIB_BENCH_QUIET_WAIT:-60}
 
 # run_one DUT ROUND
 run_one() {
   local dut=$1 round=$2 tag="$1-$2"
   local fs="$LAB_DIR/feeder-$tag.ctl" ss="$LAB_DIR/sink-$tag.ctl"
   local feeder_pid sink_pid dut_pid perf_pid=""
-  wait_quiet
+  bench_wait_quiet
   lab_log "---- round $round, DUT $dut (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 
   write_sink_conf "$LAB_DIR/sink-$tag.conf" "sink-$tag"
@@ -305,7 +261,7 @@ run_one() {
     LAB_PIDS=("${keep[@]}")
   fi
 
-  [ -z "$pcap_pid" ] || stop_pid "$pcap_pid"
+  [ -z "$pcap_pid" ] || bench_stop "$pcap_pid"
   # Every key=value of the poller, kept local (some are only in the poller's output file).
   # shellcheck disable=SC2034
   local t_enable t0_seen_by_poll first t50 t99 t100 received polls wall hwm_kib rss_kib
@@ -342,9 +298,9 @@ run_one() {
         2> /dev/null || true; } | grep -E '^ +[0-9.]+%' | cut -c1-150 | sed -n 1,30p
   fi
 
-  stop_pid "$feeder_pid"
-  stop_pid "$dut_pid"
-  stop_pid "$sink_pid"
+  bench_stop "$feeder_pid"
+  bench_stop "$dut_pid"
+  bench_stop "$sink_pid"
 }
 
 echo "rib_bench: $N prefixes, feeder (BIRD) -> DUT -> sink (BIRD), kernel writes off"

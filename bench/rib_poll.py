@@ -16,78 +16,12 @@ Talks to both BIRDs over their control sockets (one connection each, no birdc fo
 Prints key=value lines (times in seconds since t0). Gives up after 60 s without progress.
 """
 import os
-import re
-import socket
 import sys
 import threading
 import time
-from datetime import datetime
 
-CLK = os.sysconf("SC_CLK_TCK")
-END = re.compile(rb"^\d{4} ", re.M)
-
-
-class Bird:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.connect(path)
-        self.buf = b""
-        self._reply()  # greeting "0001 BIRD x ready."
-
-    def _reply(self):
-        while True:
-            m = END.search(self.buf)
-            if m:
-                nl = self.buf.find(b"\n", m.start())
-                if nl >= 0:
-                    out, self.buf = self.buf[: nl + 1], self.buf[nl + 1 :]
-                    return out.decode(errors="replace")
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise SystemExit("bird control socket closed")
-            self.buf += chunk
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        return self._reply()
-
-
-def cpu(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK  # utime, stime
-    except OSError:
-        return float("nan")
-
-
-def machine_busy():
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    idle = v[3] + v[4]
-    return (sum(v[:8]) - idle) / CLK
-
-
-def status(pid, key):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])  # kB
-    except OSError:
-        pass
-    return -1
-
-
-def sample(dut_pids, feeder, sink):
-    me = os.times()
-    return {
-        "dut": sum(cpu(p) for p in dut_pids),
-        "feeder": cpu(feeder),
-        "sink": cpu(sink),
-        "machine": machine_busy(),
-        "poller": me.user + me.system,
-    }
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import poll  # noqa: E402
 
 
 def main():
@@ -95,81 +29,42 @@ def main():
     dut_pids = [int(p) for p in sys.argv[4].split(",")]
     feeder_pid, sink_pid = int(sys.argv[5]), int(sys.argv[6])
     settle = float(sys.argv[7]) if len(sys.argv) > 7 else 1.0
-    feeder, sink = Bird(fsock), Bird(ssock)
-    routes_re = re.compile(r"Routes:\s+(\d+) imported")
-    since_re = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s+Established")
+    feeder, sink = poll.Bird(fsock), poll.Bird(ssock)
+    groups = {"dut": dut_pids, "feeder": [feeder_pid], "sink": [sink_pid]}
 
-    before = sample(dut_pids, feeder_pid, sink_pid)
-    t_enable = time.time()
-    feeder.cmd("enable dut")
-    t0 = None
-    while t0 is None:
-        out = feeder.cmd("show protocols dut")
-        m = since_re.search(out)
-        if m:
-            t_poll = time.time()
-            t0 = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
-        elif time.time() - t_enable > 30:
-            raise SystemExit("feeder session not Established 30 s after enable:\n" + out)
-        else:
-            time.sleep(0.002)
+    before = poll.sample(groups)
+    t_enable, (t0,), t_poll = poll.enable_established([feeder])
 
     trace = open(os.environ["RIB_POLL_TRACE"], "w") if os.environ.get("RIB_POLL_TRACE") else None
-    # BIRD 2.0.12 as feeder sends the last partial batch of its table feed (N mod 256 routes)
-    # only when its event loop wakes up next, which on an otherwise idle feeder is its 3 s poll
-    # timeout: a 3 s tail that belongs to the feeder, not to the DUT. Poking the feeder's
-    # control socket every 10 ms keeps its loop turning (on its own connection, so a busy
-    # feeder never delays the sink polls).
     stop = threading.Event()
-
-    def poke():
-        while not stop.is_set():
-            feeder.cmd("show status")
-            stop.wait(0.01)
-
-    poker = threading.Thread(target=poke, daemon=True)
-    poker.start()
-    marks = {"first": 1, "t50": (count + 1) // 2, "t99": (count * 99 + 99) // 100, "t100": count}
-    seen = {}
-    n, last_n, last_change, polls = 0, -1, time.time(), 0
+    poll.poke([fsock], stop)
+    marks = poll.Marks(count, first="first")
+    n, polls = 0, 0
     while True:
-        out = sink.cmd("show protocols all dut")
+        n = poll.imported(sink.cmd("show protocols all dut"))
         now = time.time()
         polls += 1
-        m = routes_re.search(out)
-        n = int(m.group(1)) if m else 0
-        for k, v in marks.items():
-            if k not in seen and n >= v:
-                seen[k] = now
-        if n != last_n:
-            if trace:
-                trace.write(f"{now - t0:.4f} {n}\n")
-            last_n, last_change = n, now
-        if n >= count:
-            break
-        if now - last_change > 60:
+        if marks.update(n, now) and trace:
+            trace.write(f"{now - t0:.4f} {n}\n")
+        if n >= count or now - marks.last_change > 60:
             break
         time.sleep(0.005)
-    at100 = sample(dut_pids, feeder_pid, sink_pid)
+    at100 = poll.sample(groups)
     stop.set()
     time.sleep(settle)
-    after = sample(dut_pids, feeder_pid, sink_pid)
+    after = poll.sample(groups)
 
     print(f"t_enable={t_enable - t0:.3f}")  # negative: enable happens before Established
     print(f"t0_seen_by_poll={t_poll - t0:.3f}")
-    for k in marks:
-        print(f"{k}=" + (f"{seen[k] - t0:.3f}" if k in seen else "NA"))
+    print("\n".join(marks.lines(t0)))
     print(f"received={n}")
     print(f"polls={polls}")
-    for k in before:
-        print(f"cpu_{k}_at100={at100[k] - before[k]:.2f}")
-        print(f"cpu_{k}={after[k] - before[k]:.2f}")
-    ours = sum(after[k] - before[k] for k in ("dut", "feeder", "sink", "poller"))
+    print("\n".join(poll.cpu_lines(before, at100, after, "at100")))
     wall = time.time() - t_enable
-    print(f"cpu_foreign={after['machine'] - before['machine'] - ours:.2f}")
+    print(f"cpu_foreign={poll.foreign(before, after):.2f}")
     print(f"wall={wall:.2f}")
-    print(f"hwm_kib={sum(status(p, 'VmHWM') for p in dut_pids)}")
-    print(f"rss_kib={sum(status(p, 'VmRSS') for p in dut_pids)}")
+    print(f"hwm_kib={sum(poll.status_kib(p, 'VmHWM', -1) for p in dut_pids)}")
+    print(f"rss_kib={sum(poll.status_kib(p, 'VmRSS', -1) for p in dut_pids)}")
 
 
 if __name__ == "__main__":

@@ -26,72 +26,10 @@ Prints key=value lines; ok=1 when everything was reached, else ok=0 reason=...
 import argparse
 import os
 import re
-import socket
 import subprocess
 import time
 
-CLK = os.sysconf("SC_CLK_TCK")
-END = re.compile(rb"^\d{4} ", re.M)
-
-
-class Bird:
-    def __init__(self, path, deadline):
-        while True:
-            try:
-                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.time() > deadline:
-                    raise SystemExit(f"no BIRD control socket at {path}")
-                time.sleep(0.05)
-        self.buf = b""
-        self.reply()
-
-    def send(self, line):
-        self.s.sendall(line.encode() + b"\n")
-
-    def reply(self):
-        while True:
-            m = END.search(self.buf)
-            if m:
-                nl = self.buf.find(b"\n", m.start())
-                if nl >= 0:
-                    out, self.buf = self.buf[: nl + 1], self.buf[nl + 1 :]
-                    return out.decode(errors="replace")
-            chunk = self.s.recv(1 << 16)
-            if not chunk:
-                raise SystemExit("a peer's BIRD closed its control socket")
-            self.buf += chunk
-
-
-def ask(birds, idx, line):
-    """Sends LINE to every BIRD in idx, then collects the answers: {i: text}."""
-    for i in idx:
-        birds[i].send(line)
-    return {i: birds[i].reply() for i in idx}
-
-
-def cpu(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK
-    except OSError:
-        return 0.0
-
-
-def hwm_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
+from poll import Bird, ask, cpu, status_kib
 
 COUNT_RE = re.compile(r"(\d+) of \d+ routes for (\d+) networks")
 
@@ -134,7 +72,7 @@ def main():
         time.sleep(0.001)
     t0 = float(open(a.go_file).read())
     dut_pids = [int(p) for p in open(a.dut_pids_file).read().strip().split(",")]
-    peers_cpu0 = sum(cpu(p) for p in peer_pids)
+    peers_cpu0 = sum(cpu(p, 0.0) for p in peer_pids)
     ask(birds, range(a.n), "enable peer")
     t_enabled = time.time() - t0
 
@@ -182,13 +120,13 @@ def main():
             break
         time.sleep(max(0.01, 2 * (time.time() - now)))
 
-    cpu_done = sum(cpu(p) for p in dut_pids)
-    peers_cpu = sum(cpu(p) for p in peer_pids) - peers_cpu0
+    cpu_done = sum(cpu(p, 0.0) for p in dut_pids)
+    peers_cpu = sum(cpu(p, 0.0) for p in peer_pids) - peers_cpu0
     time.sleep(a.settle)
     out = {k: f"{v:.3f}" for k, v in res.items()}
-    out["cpu_s"] = f"{sum(cpu(p) for p in dut_pids):.2f}"
+    out["cpu_s"] = f"{sum(cpu(p, 0.0) for p in dut_pids):.2f}"
     out["cpu_at_done_s"] = f"{cpu_done:.2f}"
-    out["rss_mib"] = f"{sum(hwm_kib(p) for p in dut_pids) / 1024:.1f}"
+    out["rss_mib"] = f"{sum(status_kib(p, 'VmHWM') for p in dut_pids) / 1024:.1f}"
     out["peers_cpu_s"] = f"{peers_cpu:.2f}"
     out["enable_s"] = f"{t_enabled:.3f}"
     out["polls"] = str(polls)

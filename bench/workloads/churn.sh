@@ -27,34 +27,28 @@
 # namespaces, so one DUT's kernel routes never meet the next.
 #
 # Environment (bench/workloads contract): BUILD, BENCH_DUTS, BENCH_RUNS (3), BENCH_SMOKE=1
-# (5 s), BENCH_SIZE (prefixes, 1000); CHURN_RATE (updates/s, 1000), CHURN_SECONDS (60),
-# BENCH_PIN (1), BENCH_BIRD_SCAN (2), LAB_KEEP=1 keeps the files.
+# (1 s at 500/s, CPU window 0.2 s before to 0.5 s after), BENCH_SIZE (prefixes, 1000);
+# CHURN_RATE (updates/s, 1000), CHURN_SECONDS (60), BENCH_PIN (1), BENCH_BIRD_SCAN (2),
+# LAB_KEEP=1 keeps the files.
 # Addresses: 10.83.0.0/16, only inside the namespaces this script creates.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-DUTS=${BENCH_DUTS:-tern bird frr gobgp}
-RUNS=${BENCH_RUNS:-3}
-P=${BENCH_SIZE:-1000}
-RATE=${CHURN_RATE:-1000}
-SECS=${CHURN_SECONDS:-60}
-[ -n "${BENCH_SMOKE:-}" ] && SECS=${CHURN_SECONDS:-5}
-B3_TERND=$BUILD/daemon/ternd
 PEERS_PY=$ROOT/bench/workloads/churn_peers.py
 
-# shellcheck source=interop/lib/lab.sh disable=SC1091
-source "$ROOT/interop/lib/lab.sh"
-# shellcheck source=bench/lib/bench3.sh disable=SC1091
-source "$ROOT/bench/lib/bench3.sh"
+# shellcheck source=bench/lib/bench.sh disable=SC1091
+source "$ROOT/bench/lib/bench.sh"
 
-lab_init churn
-b3_pin
-# A private copy, so a rebuild during the run cannot replace the binary under us.
-if [ -x "$B3_TERND" ]; then
-  cp "$B3_TERND" "$LAB_DIR/ternd"
-  B3_TERND_ORIG=$B3_TERND
-  B3_TERND=$LAB_DIR/ternd
+bench_init churn
+bench_size P 1000 1000 1 100000
+RATE=${CHURN_RATE:-1000}
+SECS=${CHURN_SECONDS:-60}
+# The CPU window opens LEAD s before the first tick and closes TAIL s after the last.
+LEAD=1 TAIL=2
+if [ "$BENCH_IS_SMOKE" = 1 ]; then
+  RATE=${CHURN_RATE:-500}
+  SECS=${CHURN_SECONDS:-1}
+  LEAD=0.2 TAIL=0.5
 fi
 
 FEED=10.83.1.1 DUT_A=10.83.1.2 DUT_B=10.83.2.2 SINK=10.83.2.1
@@ -62,56 +56,20 @@ BASE=10.83.128.0
 POOL=10.83.128.0/17
 AS_DUT=65000 AS_FEED=65001 AS_SINK=65002
 
-intent() {
-  cat << YAML
-apiVersion: projectcalico.org/v3
-kind: BGPConfiguration
-metadata:
-  name: default
-spec:
-  asNumber: $AS_DUT
-  nodeToNodeMeshEnabled: false
----
-apiVersion: projectcalico.org/v3
-kind: Node
-metadata:
-  name: dut
-spec:
-  bgp:
-    ipv4Address: $DUT_A/24
----
-apiVersion: projectcalico.org/v3
-kind: IPPool
-metadata:
-  name: churn
-spec:
-  cidr: $POOL
-  ipipMode: Never
-  vxlanMode: Never
----
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: feeder
-spec:
-  peerIP: $FEED
-  asNumber: $AS_FEED
----
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: sink
-spec:
-  peerIP: $SINK
-  asNumber: $AS_SINK
-YAML
+# ternd exports the churn prefixes because they lie inside an IPPool, as Calico exports routes.
+dut_conf_tern() {
+  calico_bgpconfig $AS_DUT false
+  calico_node dut $DUT_A/24
+  calico_pool churn $POOL Never Never
+  printf -- '---\napiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: %s\nspec:\n  peerIP: %s\n  asNumber: %s\n' \
+    feeder $FEED $AS_FEED sink $SINK $AS_SINK
 }
 
-bird_conf() {
+dut_conf_bird() {
   cat << EOF
 router id $DUT_A;
-protocol device { scan time $B3_BIRD_SCAN; }
-protocol kernel { ipv4 { import none; export all; }; scan time $B3_BIRD_SCAN; }
+protocol device { scan time $BENCH_BIRD_SCAN; }
+protocol kernel { ipv4 { import none; export all; }; scan time $BENCH_BIRD_SCAN; }
 protocol bgp feeder {
   local $DUT_A as $AS_DUT; neighbor $FEED as $AS_FEED; passive on;
   ipv4 { import all; export none; };
@@ -124,12 +82,9 @@ protocol bgp sink {
 EOF
 }
 
-frr_conf() {
+dut_conf_frr() {
+  bench_frr_head $AS_DUT $DUT_A
   cat << EOF
-frr defaults traditional
-hostname dut
-router bgp $AS_DUT
- bgp router-id $DUT_A
  no bgp ebgp-requires-policy
  no bgp network import-check
  neighbor $FEED remote-as $AS_FEED
@@ -146,50 +101,15 @@ router bgp $AS_DUT
 EOF
 }
 
-gobgp_conf() {
-  cat << EOF
-[global.config]
-  as = $AS_DUT
-  router-id = "$DUT_A"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$FEED"
-    peer-as = $AS_FEED
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "$DUT_A"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$SINK"
-    peer-as = $AS_SINK
-  [neighbors.timers.config]
-    connect-retry = 1
-  [neighbors.transport.config]
-    local-address = "$DUT_B"
-EOF
+dut_conf_gobgp() {
+  bench_gobgp_global $AS_DUT $DUT_A
+  bench_gobgp_neighbor $FEED $AS_FEED passive=true local=$DUT_A
+  bench_gobgp_neighbor $SINK $AS_SINK retry=1 local=$DUT_B
 }
 
 # kv FILE KEY: the value of KEY=... in FILE (space or newline separated).
 kv() { tr ' ' '\n' < "$1" 2> /dev/null | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 
-FAILED=0
-# fail_run DUT RUN REASON
-fail_run() {
-  echo "RESULT churn $1 $2 ok=0 reason=$3"
-  lab_log "churn $1 run $2 FAILED: $3"
-  FAILED=1
-}
-
-# wait_until SECONDS CMD...: like lab_wait_for, but returns 1 instead of ending the script.
-wait_until() {
-  local end=$((SECONDS + $1))
-  shift
-  while [ $SECONDS -lt $end ]; do
-    "$@" > /dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
 sink_established() { [ "$(kv "$1/sink.status" established)" = 1 ]; }
 sink_has() { [ "$(kv "$1/sink.status" present)" = "$2" ]; }
 kernel_has() { [ "$(kv "$1/kmon.status" present)" = "$2" ]; }
@@ -199,7 +119,7 @@ run_one() {
   local dut=$1 run=$2 d="$LAB_DIR/$1-$2" ns_f ns_d ns_s
   mkdir -p "$d"
   chmod 755 "$d"
-  b3_wait_quiet
+  bench_wait_quiet
   lab_log "---- churn: run $run, DUT $dut (load $(cut -d' ' -f1 /proc/loadavg))"
   lab_ns "f$run$dut" ns_f
   lab_ns "d$run$dut" ns_d
@@ -213,52 +133,51 @@ run_one() {
   local fib=1 pids=()
   [ "$dut" = gobgp ] && fib=0
   if [ $fib = 1 ]; then
-    lab_spawn "$dut-$run-kmon" "$ns_d" "${OTHER_TS[@]}" $PY "$PEERS_PY" kmon $BASE "$P" "$d"
+    lab_spawn "$dut-$run-kmon" "$ns_d" "${OTHER_TS[@]}" $BENCH_PY "$PEERS_PY" kmon $BASE "$P" "$d"
     pids+=("$LAB_LAST_PID")
     lab_wait_for 10 "kernel monitor" test -s "$d/kmon.status"
   fi
-  lab_spawn "$dut-$run-sink" "$ns_s" "${OTHER_TS[@]}" $PY "$PEERS_PY" sink $SINK $AS_SINK $BASE "$P" "$d"
+  lab_spawn "$dut-$run-sink" "$ns_s" "${OTHER_TS[@]}" $BENCH_PY "$PEERS_PY" sink $SINK $AS_SINK $BASE "$P" "$d"
   local sink_pid=$LAB_LAST_PID
   pids+=("$sink_pid")
 
-  case $dut in
-    tern)
-      intent > "$d/intent.yaml"
-      b3_start_ternd "$ns_d" "$d" "$d/intent.yaml" --rest-listen none
-      ;;
-    bird) b3_start_bird "$ns_d" "$d" "$(bird_conf)" ;;
-    frr) b3_start_frr "$ns_d" "$d" "$(frr_conf)" ;;
-    gobgp) b3_start_gobgp "$ns_d" "$d" "$(gobgp_conf)" ;;
-  esac
+  local name=dut-$dut-$run reason=""
+  bench_dut_conf "$dut" "$name" on
+  ZEBRA_PID=""
+  DUT_PIDS=()
+  if ! bench_dut_start "$dut" "$name" "$ns_d" on --api-socket "$LAB_DIR/$name.sock"; then
+    reason=dut_did_not_start
+  elif ! bench_dut_ready "$dut" "$name" 20; then
+    reason=dut_not_ready
+  fi
   pids+=("${DUT_PIDS[@]}")
 
-  lab_spawn "$dut-$run-feeder" "$ns_f" "${OTHER_TS[@]}" $PY "$PEERS_PY" feeder $FEED $DUT_A \
+  lab_spawn "$dut-$run-feeder" "$ns_f" "${OTHER_TS[@]}" $BENCH_PY "$PEERS_PY" feeder $FEED $DUT_A \
     $AS_FEED $BASE "$P" "$RATE" "$SECS" "$d"
   local feeder_pid=$LAB_LAST_PID
   pids+=("$feeder_pid")
 
-  local reason=""
-  wait_until 60 test -e "$d/feeder.established" || reason=no_feeder_session
-  [ -n "$reason" ] || wait_until 60 sink_established "$d" || reason=no_sink_session
-  [ -n "$reason" ] || wait_until 60 test -e "$d/feeder.warm" || reason=feeder_warmup
-  [ -n "$reason" ] || wait_until 60 sink_has "$d" "$P" || reason=sink_incomplete_$(kv "$d/sink.status" present)
+  [ -n "$reason" ] || bench_wait 60 test -e "$d/feeder.established" || reason=no_feeder_session
+  [ -n "$reason" ] || bench_wait 60 sink_established "$d" || reason=no_sink_session
+  [ -n "$reason" ] || bench_wait 60 test -e "$d/feeder.warm" || reason=feeder_warmup
+  [ -n "$reason" ] || bench_wait 60 sink_has "$d" "$P" || reason=sink_incomplete_$(kv "$d/sink.status" present)
   if [ -z "$reason" ] && [ $fib = 1 ]; then
-    wait_until 60 kernel_has "$d" "$P" || reason=kernel_incomplete_$(kv "$d/kmon.status" present)
+    bench_wait 60 kernel_has "$d" "$P" || reason=kernel_incomplete_$(kv "$d/kmon.status" present)
   fi
   if [ -z "$reason" ]; then
-    sleep 1
+    sleep $LEAD
     local c0 c1
-    c0=$(b3_cpu_ticks "${DUT_PIDS[@]}")
+    c0=$(bench_cpu_ticks "${DUT_PIDS[@]}")
     touch "$d/go"
-    if wait_until $((SECS * 3 + 30)) test -e "$d/feeder.done"; then
-      sleep 2
-      c1=$(b3_cpu_ticks "${DUT_PIDS[@]}")
+    if bench_wait $((SECS * 3 + 30)) test -e "$d/feeder.done"; then
+      sleep $TAIL
+      c1=$(bench_cpu_ticks "${DUT_PIDS[@]}")
       # Converged: the sink and the kernel end with exactly the prefixes the feeder left up.
       local final
       final=$(kv "$d/feeder.done" final_present)
-      wait_until 30 sink_has "$d" "$final" || reason=sink_final_$(kv "$d/sink.status" present)_of_$final
+      bench_wait 30 sink_has "$d" "$final" || reason=sink_final_$(kv "$d/sink.status" present)_of_$final
       if [ -z "$reason" ] && [ $fib = 1 ]; then
-        wait_until 30 kernel_has "$d" "$final" || reason=kernel_final_$(kv "$d/kmon.status" present)_of_$final
+        bench_wait 30 kernel_has "$d" "$final" || reason=kernel_final_$(kv "$d/kmon.status" present)_of_$final
       fi
       local p alive=1
       for p in "${DUT_PIDS[@]}"; do kill -0 "$p" 2> /dev/null || alive=0; done
@@ -269,29 +188,31 @@ run_one() {
     fi
   fi
   local rss_kib
-  rss_kib=$(b3_kib VmHWM "${DUT_PIDS[@]}")
+  rss_kib=$(bench_kib VmHWM "${DUT_PIDS[@]}")
 
   # The recorders write their event files when told to stop (slowly on a busy machine).
+  local others=()
   for p in "${pids[@]}"; do
-    [ "$p" = "$feeder_pid" ] || [ "$p" = "$sink_pid" ] || b3_stop "$p" 30
+    [ "$p" = "$feeder_pid" ] || [ "$p" = "$sink_pid" ] || others+=("$p")
   done
-  b3_stop "$sink_pid" 30
-  b3_stop "$feeder_pid"
-  b3_drop_ns "$ns_f"
-  b3_drop_ns "$ns_d"
-  b3_drop_ns "$ns_s"
+  bench_stop_wait 30 "${others[@]}"
+  bench_stop_wait 30 "$sink_pid"
+  bench_stop "$feeder_pid"
+  bench_drop_ns "$ns_f"
+  bench_drop_ns "$ns_d"
+  bench_drop_ns "$ns_s"
 
   if [ -n "$reason" ]; then
-    fail_run "$dut" "$run" "$reason"
+    bench_fail "$dut" "$run" "$reason"
     return 0
   fi
   local what=sink
   [ $fib = 1 ] && what="sink kmon"
   # shellcheck disable=SC2086
-  $PY "$PEERS_PY" report "$d" $what > "$d/report.txt" 2> "$d/report.err" ||
-    { lab_log "report: $(tail -3 "$d/report.err")"; fail_run "$dut" "$run" report_failed; return 0; }
+  $BENCH_PY "$PEERS_PY" report "$d" $what > "$d/report.txt" 2> "$d/report.err" ||
+    { lab_log "report: $(tail -3 "$d/report.err")"; bench_fail "$dut" "$run" report_failed; return 0; }
   local r="$d/report.txt" cpu
-  cpu=$(b3_div $((c1 - c0)) "$(getconf CLK_TCK)" 2)
+  cpu=$(bench_div $((c1 - c0)) "$(getconf CLK_TCK)" 2)
   k() { awk -F= -v k="$1" '$1 == k { print $2 }' "$r"; }
   local kernel="kernel_p50_ms=NA kernel_p99_ms=NA kernel_max_ms=NA kernel_lost=NA"
   [ $fib = 1 ] && kernel="kernel_p50_ms=$(k kmon_p50_ms) kernel_p99_ms=$(k kmon_p99_ms) kernel_max_ms=$(k kmon_max_ms) kernel_lost=$(k kmon_lost)"
@@ -300,22 +221,14 @@ run_one() {
   local ok=1 why=""
   [ "$(k sink_matched)" -gt 0 ] || { ok=0; why=" reason=no_sink_match"; }
   lab_log "$dut run $run: $(tr '\n' ' ' < "$r")"
-  echo "RESULT churn $dut $run sink_p50_ms=$(k sink_p50_ms) sink_p99_ms=$(k sink_p99_ms)" \
+  bench_result "$dut" "$run" "sink_p50_ms=$(k sink_p50_ms) sink_p99_ms=$(k sink_p99_ms)" \
     "$kernel cpu_s=$cpu sink_max_ms=$(k sink_max_ms) sink_lost=$(k sink_lost)" \
     "sent=$(k sent) rate=$RATE prefixes=$P seconds=$SECS" \
     "send_lag_p99_ms=$(kv "$d/feeder.done" lag_p99_ms) send_s=$(kv "$d/feeder.done" send_s)" \
-    "rss_mib=$((rss_kib / 1024)) foreign_pct=$B3_FOREIGN_PCT ok=$ok$why"
-  [ $ok = 1 ] || FAILED=1
+    "rss_mib=$((rss_kib / 1024)) foreign_pct=$BENCH_BUSY_PCT ok=$ok$why"
 }
 
-USABLE=()
-for dut in $DUTS; do
-  if b3_dut_usable "$dut" churn; then USABLE+=("$dut"); fi
-done
-B3_TERND=${B3_TERND_ORIG:-$B3_TERND} b3_machine_line
-lab_log "churn: $P prefixes, $RATE updates/s for $SECS s, runs $RUNS, DUTs ${USABLE[*]}," \
-  "DUT on ${DUT_TS[*]:-any CPU}; BIRD scan time $B3_BIRD_SCAN; files in $LAB_DIR"
-for run in $(seq "$RUNS"); do
-  for dut in "${USABLE[@]}"; do run_one "$dut" "$run"; done
-done
-exit $FAILED
+bench_machine "size=$P rate=$RATE seconds=$SECS"
+lab_log "churn: $P prefixes, $RATE updates/s for $SECS s, runs $BENCH_N_RUNS, DUTs ${BENCH_USABLE[*]}," \
+  "DUT on ${DUT_TS[*]:-any CPU}; BIRD scan time $BENCH_BIRD_SCAN; files in $LAB_DIR"
+bench_rounds run_one

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Workload "rr" (issue 9): the DUT is a route reflector for N iBGP clients (1,000; BENCH_SMOKE:
-# 20), each client originating one /26. The clients are N BIRDs, one per client: BIRD 2.0.12
+# 8), each client originating one /26. The clients are N BIRDs, one per client: BIRD 2.0.12
 # locks one session per neighbour address in a process (the lock ignores the local address),
 # so one BIRD with many protocols towards one DUT leaves all but one Idle. Each BIRD has its
 # own address (on the clients namespace's lo, reached through one routed veth, so the DUT's
@@ -31,24 +31,18 @@
 # namespaces created here.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-WORKLOAD=rr
-# shellcheck source=interop/lib/lab.sh disable=SC1091
-source "$ROOT/interop/lib/lab.sh"
-# shellcheck source=interop/lib/calico.sh disable=SC1091
-source "$ROOT/interop/lib/calico.sh"
-# shellcheck source=bench/lib/manypeers.sh disable=SC1091
-source "$ROOT/bench/lib/manypeers.sh"
+# shellcheck source=bench/lib/bench.sh disable=SC1091
+source "$ROOT/bench/lib/bench.sh"
 
-N=${BENCH_SIZE:-1000}
-[ -n "${BENCH_SMOKE:-}" ] && N=${BENCH_SIZE:-20}
-[ "$N" -ge 2 ] && [ "$N" -le 1000 ] || { echo "rr: size $N out of range (2..1000)" >&2; exit 2; }
+bench_init rr
+bench_size N 1000 8 2 1000
 TIMEOUT=${BENCH_TIMEOUT:-$((30 + N / 20))}
 AS=64512
 CLUSTER=244.0.0.1
 DUT_IP=10.86.0.1
 GW=10.86.0.2
+TERN_NODE=rr
 
-lab_init bench-rr
 lab_ns dut NS_DUT
 lab_ns clients NS_CL
 lab_link "$NS_DUT" $DUT_IP/24 "$NS_CL" $GW/24
@@ -57,8 +51,8 @@ ip -n "$NS_DUT" route add 10.87.0.0/16 via $GW
 CIP=()
 BLK=()
 for ((i = 0; i < N; i++)); do
-  CIP[i]=$(ip_of 10.87 $i)
-  BLK[i]=$(block_of 10.88 $i)
+  CIP[i]=$(bench_ip_of 10.87 $i)
+  BLK[i]=$(bench_block_of 10.88 $i)
 done
 for ((i = 0; i < N; i++)); do echo "addr add ${CIP[i]}/32 dev lo"; done |
   ip -n "$NS_CL" -batch -
@@ -84,7 +78,7 @@ protocol bgp peer {
 EOF2
 }
 
-tern_intent() {
+dut_conf_tern() {
   local i
   cat << EOF
 apiVersion: projectcalico.org/v3
@@ -119,11 +113,11 @@ EOF
 
 # BIRD as confd renders a route reflector node (reference 3.4), kernel protocol left out
 # (kernel writes off); the static 10.87.0.0/16 is the IGP route next hops resolve through.
-bird_conf() {
+dut_conf_bird() {
   local i
   cat << EOF
 router id $DUT_IP;
-log "$LAB_DIR/$1.log" { warning, error, fatal };
+log "$LAB_DIR/$DUT_NAME.log" { warning, error, fatal };
 protocol device { scan time 2; }
 protocol static igp_route { ipv4; route 10.87.0.0/16 via $GW; }
 function calico_export_to_bgp_peers(bool internal_peer) {
@@ -143,14 +137,10 @@ EOF
   done
 }
 
-frr_conf() {
+dut_conf_frr() {
   local i
+  bench_frr_head $AS $DUT_IP
   cat << EOF
-frr defaults traditional
-hostname rr
-log file $1 warnings
-router bgp $AS
- bgp router-id $DUT_IP
  bgp cluster-id $CLUSTER
  no bgp network import-check
  coalesce-time 100
@@ -168,98 +158,34 @@ EOF
 EOF
 }
 
-gobgp_conf() {
+dut_conf_gobgp() {
   local i
-  cat << EOF
-[global.config]
-  as = $AS
-  router-id = "$DUT_IP"
-  local-address-list = ["$DUT_IP"]
-EOF
+  bench_gobgp_global $AS $DUT_IP $DUT_IP
   for ((i = 0; i < N; i++)); do
-    cat << EOF
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "${CIP[i]}"
-    peer-as = $AS
-  [neighbors.timers.config]
-    connect-retry = 5
-  [neighbors.transport.config]
-    local-address = "$DUT_IP"
-  [neighbors.route-reflector.config]
-    route-reflector-client = true
-    route-reflector-cluster-id = "$CLUSTER"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-EOF
+    bench_gobgp_neighbor "${CIP[i]}" $AS retry=5 local=$DUT_IP rr=$CLUSTER afi
   done
 }
 
 # ---------------------------------------------------------------- one run
 
 run_one() {
-  local dut=$1 run=$2 tag="$1-$2"
-  case $dut in
-    tern) [ -x "$TERND" ] || { skip "$dut ternd_not_built_at_$TERND"; return; } ;;
-    bird | frr | gobgp) ;;
-    *) skip "$dut unknown_dut"; return ;;
-  esac
-  BUSY_NOTE=""
-  wait_quiet
+  local dut=$1 run=$2
+  DUT=$dut
+  DUT_NAME=dut-$dut-$run
+  bench_wait_quiet
   lab_log "---- run $run, DUT $dut, $N clients (load $(cut -d' ' -f1 /proc/loadavg))"
-  peers_up "$LAB_DIR/clients" "$NS_CL" "$N" clients_conf
-  TAG=$tag
-  case $dut in
-    tern)
-      tern_intent > "$LAB_DIR/intent-$tag.yaml"
-      rm -f "$LAB_DIR/tern-$tag.pb"
-      ;;
-    bird) bird_conf "dut-$tag" > "$LAB_DIR/dut-$tag.conf" ;;
-    frr)
-      frr_dir "$tag" "$NS_DUT"
-      frr_conf "$FRR_D/bgpd.log" > "$FRR_D/bgpd.conf"
-      chown -R frr:frr "$FRR_D"
-      ;;
-    gobgp) gobgp_conf > "$LAB_DIR/dut-$tag.toml" ;;
-  esac
-  clocked_run rr "$LAB_DIR/clients" "$N" "$LAB_DIR/poll-$tag.out" "start_$dut" --timeout "$TIMEOUT"
-  if ! grep -q '^ok=1' "$LAB_DIR/poll-$tag.out"; then
-    lab_log "$dut did not converge; clients' sessions: $(for ((i = 0; i < N; i++)); do
-      birdc -s "$LAB_DIR/clients/$i.ctl" show protocols peer | awk '$1 == "peer" {print $6}'
-    done | sort | uniq -c | tr '\n' ' ')"
-  fi
-  poll_result "$dut" "$run" "$LAB_DIR/poll-$tag.out" "clients=$N"
-  # shellcheck disable=SC2086
-  stop_pids ${DUT_PIDS//,/ } "${PEER_PIDS[@]}"
+  bench_peers_up "$LAB_DIR/clients" "$NS_CL" "$N" clients_conf
+  bench_dut_conf "$dut" "$DUT_NAME" off
+  local out=$LAB_DIR/poll-$DUT_NAME.out
+  bench_clocked_run rr "$LAB_DIR/clients" "$N" "$out" start_dut --timeout "$TIMEOUT"
+  grep -q '^ok=1' "$out" ||
+    lab_log "$dut did not converge; clients' sessions: $(bench_peers_state "$LAB_DIR/clients" "$N")"
+  bench_poll_result "$dut" "$run" "$out" "clients=$N"
+  bench_stop "${DUT_PIDS[@]}" "${PEER_PIDS[@]}"
 }
 
-# start_DUT: spawn the DUT pinned to its CPU, set DUT_PIDS (called by clocked_run at t0).
-start_tern() {
-  lab_spawn "dut-$TAG" "$NS_DUT" "${DUT_TS[@]}" "$TERND" --node-name rr \
-    --intent "$LAB_DIR/intent-$TAG.yaml" --store "$LAB_DIR/tern-$TAG.pb" --no-fib \
-    --api-socket none --rest-listen none --log-level warn
-  DUT_PIDS=$LAB_LAST_PID
-}
-start_bird() {
-  lab_spawn "dut-$TAG" "$NS_DUT" "${DUT_TS[@]}" bird -f -c "$LAB_DIR/dut-$TAG.conf" \
-    -s "$LAB_DIR/dut-$TAG.ctl"
-  DUT_PIDS=$LAB_LAST_PID
-}
-start_frr() {
-  lab_spawn "dut-$TAG" "$NS_DUT" "${DUT_TS[@]}" /usr/lib/frr/bgpd -Z "${FRR_COMMON[@]}" \
-    -i "$FRR_D/bgpd.pid" -f "$FRR_D/bgpd.conf"
-  DUT_PIDS=$LAB_LAST_PID
-}
-start_gobgp() {
-  lab_spawn "dut-$TAG" "$NS_DUT" "${DUT_TS[@]}" env GOMAXPROCS=1 gobgpd \
-    -f "$LAB_DIR/dut-$TAG.toml" --api-hosts "unix://$LAB_DIR/dut-$TAG.sock" \
-    --log-level warn --pprof-disable
-  DUT_PIDS=$LAB_LAST_PID
-}
+# start_dut: called by bench_clocked_run at t0.
+start_dut() { bench_dut_start "$DUT" "$DUT_NAME" "$NS_DUT" off; }
 
-machine_line
-for r in $(seq "$RUNS"); do
-  for d in $DUTS; do run_one "$d" "$r"; done
-done
-exit $FAILED
+bench_machine "size=$N"
+bench_rounds run_one

@@ -26,32 +26,29 @@
 # has a fresh DUT namespace.
 #
 # Environment (bench/run.sh contract): BUILD (ternd, fib_floor; default <repo>/build), BENCH_DUTS,
-# BENCH_RUNS (3), BENCH_SMOKE=1 (2,000 prefixes, one round, attrs=single fib=off and attrs=paths
-# fib=on only), BENCH_SIZE, TABLE_VARIANTS (e.g. "paths:on single:off"), BENCH_QUIET_WAIT,
+# BENCH_RUNS (3), BENCH_SMOKE=1 (2,000 prefixes, one round, attrs=paths fib=on only, GoBGP with
+# fib=off; table-paths runs every DUT with fib=off), BENCH_SIZE, TABLE_VARIANTS (e.g.
+# "paths:on single:off"), BENCH_QUIET_WAIT,
 # LAB_KEEP=1. Addresses: 10.81.0.0/16, only inside the namespaces created here.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 MODE=${TABLE_MODE:-table}
-# shellcheck source=interop/lib/lab.sh disable=SC1091
-source "$ROOT/interop/lib/lab.sh"
-# shellcheck source=bench/lib/bench1.sh disable=SC1091
-source "$ROOT/bench/lib/bench1.sh"
+# shellcheck source=bench/lib/bench.sh disable=SC1091
+source "$ROOT/bench/lib/bench.sh"
 
 case $MODE in
   table) WL=table FEEDERS=1 ;;
   paths) WL=table-paths FEEDERS=4 ;;
   *) echo "table.sh: unknown TABLE_MODE $MODE" >&2; exit 2 ;;
 esac
-lab_init "$WL"
 bench_init "$WL"
 
-N=${BENCH_SIZE:-1000000}
-[ "$BENCH_IS_SMOKE" = 1 ] && N=${BENCH_SIZE:-2000}
+bench_size N 1000000 2000 1 10000000
 if [ "$MODE" = table ]; then
   VARIANTS=${TABLE_VARIANTS:-paths:off paths:on single:off single:on}
-  [ "$BENCH_IS_SMOKE" = 1 ] && VARIANTS=${TABLE_VARIANTS:-single:off paths:on}
+  [ "$BENCH_IS_SMOKE" = 1 ] && VARIANTS=${TABLE_VARIANTS:-paths:on}
 else
   VARIANTS=compete:off
 fi
@@ -61,11 +58,9 @@ SETTLE=1
 for t in bird birdc ip taskset flock; do
   command -v $t > /dev/null || lab_fail "$t is missing (apt-get install bird2 iproute2 util-linux)"
 done
-# Private copies: a rebuild during the run cannot replace a binary under us.
+# A private copy (as bench_init makes of ternd): a rebuild during the run cannot replace it.
 FLOOR=""
 [ -x "$BUILD/bench/fib_floor" ] && cp "$BUILD/bench/fib_floor" "$LAB_DIR/fib_floor" && FLOOR=$LAB_DIR/fib_floor
-TERND=""
-[ -x "$BUILD/daemon/ternd" ] && cp "$BUILD/daemon/ternd" "$LAB_DIR/ternd" && TERND=$LAB_DIR/ternd
 
 bench_machine "size=$N feeders=$FEEDERS"
 lab_log "$WL: $N prefixes, $FEEDERS feeder(s), variants: $VARIANTS; DUTs: $BENCH_DUT_LIST; $BENCH_N_RUNS round(s)"
@@ -115,31 +110,27 @@ protocol bgp dut {
 }
 EOF
 
-write_bird_dut_conf() { # FILE FIB
+dut_conf_bird() { # FIB
   local k
   {
     echo "router id 10.81.9.2;"
-    echo "log \"${1%.conf}.log\" { warning, error, fatal };"
+    echo "log \"$LAB_DIR/$DUT_NAME.log\" { warning, error, fatal };"
     echo "$BIRD_COMMON"
     # Same kernel scan time for everyone who scans: the kernel protocol's periodic sync.
-    echo "protocol kernel { ipv4 { import none; export $([ "$2" = on ] && echo all || echo none); }; learn off; scan time 10; }"
+    echo "protocol kernel { ipv4 { import none; export $([ "$1" = on ] && echo all || echo none); }; learn off; scan time 10; }"
     for k in $(seq "$FEEDERS"); do
       echo "protocol bgp feeder$k { local 10.81.$k.2 as $DUT_AS; neighbor 10.81.$k.1 as $(feeder_as "$k"); passive on;"
       echo "  ipv4 { import all; export none; }; }"
     done
     echo "protocol bgp sink { local 10.81.9.2 as $DUT_AS; neighbor 10.81.9.1 as $SINK_AS;"
     echo "  connect delay time 0; connect retry time 1; ipv4 { import none; export all; }; }"
-  } > "$1"
+  }
 }
 
-write_frr_conf() { # DIR
+dut_conf_frr() {
   local k
   {
-    echo "frr defaults traditional"
-    echo "hostname table-dut"
-    echo "log file $1/bgpd.log warnings"
-    echo "router bgp $DUT_AS"
-    echo " bgp router-id 10.81.9.2"
+    bench_frr_head $DUT_AS 10.81.9.2
     echo " no bgp ebgp-requires-policy"
     echo " no bgp network import-check"
     for k in $(seq "$FEEDERS"); do
@@ -154,30 +145,21 @@ write_frr_conf() { # DIR
     for k in $(seq "$FEEDERS"); do echo "  neighbor 10.81.$k.1 activate"; done
     echo "  neighbor 10.81.9.1 activate"
     echo " exit-address-family"
-  } > "$1/frr.conf"
-  printf 'hostname table-dut\nlog file %s/zebra.log warnings\n' "$1" > "$1/zebra.conf"
-  : > "$1/vtysh.conf"
+  }
 }
 
-write_gobgp_conf() { # FILE
+dut_conf_gobgp() {
   local k
-  {
-    printf '[global.config]\n  as = %s\n  router-id = "10.81.9.2"\n  port = 179\n' $DUT_AS
-    for k in $(seq "$FEEDERS"); do
-      printf '[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "10.81.%s.1"\n    peer-as = %s\n' "$k" "$(feeder_as "$k")"
-      printf '  [neighbors.transport.config]\n    local-address = "10.81.%s.2"\n    passive-mode = true\n' "$k"
-      printf '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv4-unicast"\n'
-    done
-    printf '[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "10.81.9.1"\n    peer-as = %s\n' $SINK_AS
-    printf '  [neighbors.timers.config]\n    connect-retry = 1\n    minimum-advertisement-interval = 0\n'
-    printf '  [neighbors.transport.config]\n    local-address = "10.81.9.2"\n'
-    printf '  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "ipv4-unicast"\n'
-  } > "$1"
+  bench_gobgp_global $DUT_AS 10.81.9.2
+  for k in $(seq "$FEEDERS"); do
+    bench_gobgp_neighbor "10.81.$k.1" "$(feeder_as "$k")" local="10.81.$k.2" passive=true afi
+  done
+  bench_gobgp_neighbor 10.81.9.1 $SINK_AS retry=1 mai=0 local=10.81.9.2 afi
 }
 
 # Calico v3 manifests for ternd: eBGP BGPPeers, and a BGPFilter whose rule without conditions
 # accepts every route towards the sink (Calico's default export would send only pool routes).
-write_tern_intent() { # FILE
+dut_conf_tern() {
   local k
   {
     printf 'apiVersion: projectcalico.org/v3\nkind: BGPConfiguration\nmetadata:\n  name: default\n'
@@ -192,7 +174,7 @@ write_tern_intent() { # FILE
     done
     printf -- '---\napiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: sink\n'
     printf 'spec:\n  peerIP: 10.81.9.1\n  asNumber: %s\n  filters:\n    - export-all\n' $SINK_AS
-  } > "$1"
+  }
 }
 
 # ---------------------------------------------------------------- feeders and sink
@@ -201,7 +183,7 @@ FEEDER_ATTRS=""
 start_feeders() { # ATTRS: (re)start the feeders with that table
   local attrs=$1 k t
   [ "$FEEDER_ATTRS" = "$attrs" ] && return 0
-  for k in "${!FEEDER_PIDS[@]}"; do bench_stop_pid "${FEEDER_PIDS[k]}"; done
+  [ ${#FEEDER_PIDS[@]} = 0 ] || bench_stop "${FEEDER_PIDS[@]}"
   FEEDER_PIDS=()
   t=$SECONDS
   if [ "$attrs" = compete ]; then
@@ -230,75 +212,40 @@ feeders_disable() {
 }
 
 # ---------------------------------------------------------------- one run
+# named_link NS1 IF1 ADDR1/LEN NS2 IF2 ADDR2/LEN: lab_link with chosen interface names.
+named_link() {
+  lab_link "$1" "$3" "$4" "$6"
+  local ns=$1 ifname=$2 addr=$3 cur
+  while [ -n "$ns" ]; do
+    cur=$(ip -n "$ns" -o -4 addr show to "${addr%/*}/32" | awk '{print $2}')
+    ip -n "$ns" link set "$cur" down
+    ip -n "$ns" link set "$cur" name "$ifname"
+    ip -n "$ns" link set "$ifname" up
+    if [ "$ns" = "$1" ]; then ns=$4 ifname=$5 addr=$6; else ns=""; fi
+  done
+}
+
 DUT_NS=""
 DUT_PIDS=()
 new_dut_ns() { # TAG
   lab_ns "dut-$1" DUT_NS
   local k
   for k in $(seq "$FEEDERS"); do
-    bench_veth "$DUT_NS" "feed$k" "10.81.$k.2/24" "${FEEDER_NS[k]}" dut0 "10.81.$k.1/24"
+    named_link "$DUT_NS" "feed$k" "10.81.$k.2/24" "${FEEDER_NS[k]}" dut0 "10.81.$k.1/24"
   done
-  bench_veth "$DUT_NS" sink0 10.81.9.2/24 "$NS_SINK" dut0 10.81.9.1/24
-}
-# drop_dut_ns: routes flushed first, so the namespace's teardown leaves no kernel work behind
-# to disturb the next run.
-drop_dut_ns() {
-  ip -n "$DUT_NS" route flush table main proto 12 2> /dev/null || true
-  ip -n "$DUT_NS" route flush table main proto 186 2> /dev/null || true
-  ip netns del "$DUT_NS" 2> /dev/null || true
+  named_link "$DUT_NS" sink0 10.81.9.2/24 "$NS_SINK" dut0 10.81.9.1/24
 }
 
 # start_dut DUT FIB TAG: sets DUT_PIDS and KPROTO (the protocol of its kernel routes).
 start_dut() {
   local dut=$1 fib=$2 tag=$3
-  DUT_PIDS=()
-  case $dut in
-    tern)
-      KPROTO=12
-      write_tern_intent "$LAB_DIR/tern-$tag.yaml"
-      local nofib=()
-      [ "$fib" = off ] && nofib=(--no-fib)
-      lab_spawn "dut-$tag" "$DUT_NS" "${DUT_TS[@]}" "$TERND" --node-name dut \
-        --intent "$LAB_DIR/tern-$tag.yaml" --store "$LAB_DIR/tern-$tag.pb" \
-        --status "$LAB_DIR/tern-$tag.json" --api-socket none --rest-listen none \
-        --log-level warn "${nofib[@]}"
-      DUT_PIDS=("$LAB_LAST_PID")
-      ;;
-    bird)
-      KPROTO=12
-      write_bird_dut_conf "$LAB_DIR/dut-$tag.conf" "$fib"
-      bench_bird "dut-$tag" "$DUT_NS" "$LAB_DIR/dut-$tag.conf" "${DUT_TS[@]}" || return 1
-      DUT_PIDS=("$BENCH_BIRD_PID")
-      ;;
-    frr)
-      KPROTO=186
-      local d="$LAB_DIR/frr-$tag"
-      mkdir -p "$d"
-      write_frr_conf "$d"
-      chown -R frr:frr "$d"
-      [ -d "/var/run/frr/$DUT_NS" ] || LAB_RMDIRS+=("/var/run/frr/$DUT_NS")
-      local common=(-N "$DUT_NS" --vty_socket "$d" -u frr -g frr -z "$d/zserv.api")
-      if [ "$fib" = on ]; then
-        lab_spawn "zebra-$tag" "$DUT_NS" "${DUT_TS[@]}" /usr/lib/frr/zebra "${common[@]}" \
-          -i "$d/zebra.pid" -f "$d/zebra.conf" -s 90000000
-        DUT_PIDS+=("$LAB_LAST_PID")
-        bench_wait 15 test -S "$d/zserv.api" || return 1
-        lab_spawn "dut-$tag" "$DUT_NS" "${DUT_TS[@]}" /usr/lib/frr/bgpd "${common[@]}" \
-          -i "$d/bgpd.pid" -f "$d/frr.conf"
-      else
-        lab_spawn "dut-$tag" "$DUT_NS" "${DUT_TS[@]}" /usr/lib/frr/bgpd -Z "${common[@]}" \
-          -i "$d/bgpd.pid" -f "$d/frr.conf"
-      fi
-      DUT_PIDS+=("$LAB_LAST_PID")
-      ;;
-    gobgp)
-      write_gobgp_conf "$LAB_DIR/gobgp-$tag.toml"
-      lab_spawn "dut-$tag" "$DUT_NS" env GOMAXPROCS=1 "${DUT_TS[@]}" gobgpd \
-        -f "$LAB_DIR/gobgp-$tag.toml" --api-hosts "unix://$LAB_DIR/gobgp-$tag.sock" \
-        --log-level warn --pprof-disable
-      DUT_PIDS=("$LAB_LAST_PID")
-      ;;
-  esac
+  DUT_NAME=dut-$tag
+  KPROTO=12
+  [ "$dut" = frr ] && KPROTO=186
+  bench_dut_conf "$dut" "$DUT_NAME" "$fib"
+  ZEBRA_PID=""
+  bench_dut_start "$dut" "$DUT_NAME" "$DUT_NS" "$fib" --status "$LAB_DIR/$DUT_NAME.json" || return 1
+  [ "$dut" != bird ] || bench_dut_ready bird "$DUT_NAME" 120
 }
 
 # kernel_count DEV...: the DUT's routes out of those devices (netlink dump).
@@ -328,8 +275,8 @@ run_dut() { # DUT ATTRS FIB ROUND
   for p in "${DUT_PIDS[@]}"; do kill -0 "$p" 2> /dev/null || reason=dut_exited; done
   if [ -n "$reason" ]; then
     bench_result "$dut" "$round" "$tags" ok=0 "reason=$reason"
-    for p in "${DUT_PIDS[@]}"; do bench_stop_pid "$p"; done
-    drop_dut_ns
+    bench_stop "${DUT_PIDS[@]}"
+    bench_drop_ns "$DUT_NS"
     return 0
   fi
   sleep "$SETTLE" # End-of-RIB towards the sink, first status write
@@ -366,8 +313,8 @@ run_dut() { # DUT ATTRS FIB ROUND
     [ "$kernel_s" != NA ] || reason+="${reason:+,}kernel_incomplete"
     [ "$kcount" = NA ] || [ "$kcount" = "$N" ] || reason+="${reason:+,}kernel_has_${kcount}_of_$N"
   fi
-  [ "$dut" = tern ] && [ -s "$LAB_DIR/tern-$tag.json" ] &&
-    lab_log "tern status: $(tr -d '\n ' < "$LAB_DIR/tern-$tag.json" | cut -c1-400)"
+  [ "$dut" = tern ] && [ -s "$LAB_DIR/$DUT_NAME.json" ] &&
+    lab_log "tern status: $(tr -d '\n ' < "$LAB_DIR/$DUT_NAME.json" | cut -c1-400)"
   lab_log "$dut: t_first=$t_first t50=$t50 t99=$t99 t100=$t100 kernel=$kernel_s (dump: $kcount) received=$received;" \
     "CPU-s dut=$cpu_dut feeders=$cpu_feeders sink=$cpu_sink poller=$cpu_poller foreign=$cpu_foreign;" \
     "VmHWM=${hwm_kib} KiB${reason:+; FAILED: $reason}"
@@ -383,8 +330,8 @@ run_dut() { # DUT ATTRS FIB ROUND
   fi
 
   feeders_disable
-  for p in "${DUT_PIDS[@]}"; do bench_stop_pid "$p"; done
-  drop_dut_ns
+  bench_stop "${DUT_PIDS[@]}"
+  bench_drop_ns "$DUT_NS"
 }
 
 # The raw netlink floor: the same number of routes, written as fast as the kernel takes them.
@@ -406,8 +353,7 @@ run_floor() { # ATTRS ROUND
   else
     bench_result floor "$round" "attrs=$attrs fib=on" ok=0 "reason=floor_wrote_${c}_of_$N"
   fi
-  ip -n "$ns" route flush table main proto 12 2> /dev/null || true
-  ip netns del "$ns" 2> /dev/null || true
+  bench_drop_ns "$ns"
 }
 
 # ---------------------------------------------------------------- the rounds
@@ -415,20 +361,16 @@ for v in $VARIANTS; do
   attrs=${v%%:*}
   fib=${v#*:}
   for round in $(seq "$BENCH_N_RUNS"); do
-    for dut in $BENCH_DUT_LIST; do
-      case $dut in
-        tern) [ -n "$TERND" ] || { [ "$round" = 1 ] && bench_skip tern "$BUILD/daemon/ternd not built"; continue; } ;;
-        bird | frr) ;;
-        gobgp)
-          if [ "$fib" = on ]; then
-            [ "$round" = 1 ] && bench_skip gobgp "attrs=$attrs fib=on: GoBGP writes no kernel routes"
-            continue
-          fi
-          ;;
-        *) [ "$round" = 1 ] && bench_skip "$dut" "unknown DUT"; continue ;;
-      esac
+    for dut in "${BENCH_USABLE[@]}"; do
+      local_fib=$fib
+      if [ "$dut" = gobgp ] && [ "$fib" = on ]; then
+        [ "$round" = 1 ] && bench_skip gobgp "attrs=$attrs fib=on: GoBGP writes no kernel routes"
+        # A smoke run is to prove every DUT's harness: GoBGP runs the variant without kernel.
+        [ "$BENCH_IS_SMOKE" = 1 ] || continue
+        local_fib=off
+      fi
       start_feeders "$attrs"
-      run_dut "$dut" "$attrs" "$fib" "$round"
+      run_dut "$dut" "$attrs" "$local_fib" "$round"
     done
     if [ "$fib" = on ]; then
       if [ -n "$FLOOR" ]; then
