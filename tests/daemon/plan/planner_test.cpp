@@ -48,8 +48,7 @@ api::Intent mesh_of(int n) {
   api::Intent intent;
   add_pool(intent, "192.168.0.0/16");
   for (int i = 1; i <= n; ++i) {
-    char name[16];
-    snprintf(name, sizeof name, "node-%02d", i);
+    const std::string name = (i < 10 ? "node-0" : "node-") + std::to_string(i);
     add_node(intent, name, "10.0.0." + std::to_string(i) + "/24");
   }
   return intent;
