@@ -18,7 +18,7 @@ cd "$ROOT"
 JOBS=$(nproc)
 # ccache hits whatever folder the clone is in (CI clones afresh each time).
 export CCACHE_BASEDIR=$ROOT
-FUZZ_TARGETS="header open capabilities update notification route_refresh"
+FUZZ_TARGETS="header open capabilities update notification route_refresh json manifest selector store"
 
 log() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
