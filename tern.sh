@@ -20,9 +20,9 @@ cd "$ROOT"
 JOBS=$(nproc)
 # ccache hits whatever folder the clone is in (CI clones afresh each time).
 export CCACHE_BASEDIR=$ROOT
-log() { printf '\033[1m==> [%02d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+FUZZ_TARGETS="header open capabilities update notification route_refresh json manifest selector store"
 
-log() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+log() { printf '\033[1m==> [%02d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 PACKAGES=(
   g++ cmake make ccache pkg-config

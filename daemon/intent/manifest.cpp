@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -18,6 +19,8 @@
 
 #include "api/json_quote.hpp"
 #include "api/kinds.hpp"
+#include "daemon/intent/utf8.hpp"
+#include "daemon/intent/yaml_stream.hpp"
 
 namespace tern::intent {
 namespace {
@@ -113,9 +116,15 @@ bool is_as_number(const pb::FieldDescriptor* f) {
   return n.size() >= 9 && n.compare(n.size() - 9, 9, "as_number") == 0;
 }
 
+// What a manifest may read per byte of its text (and a floor for short ones): see Reader::spend.
+constexpr size_t kValuesPerByte = 4;
+constexpr size_t kValuesExtra = 10000;
+
 class Reader {
  public:
-  Reader(api::Intent& intent, size_t document) : intent_(intent), document_(document) {}
+  // `budget`: how many more values the whole stream may read (shared by its documents).
+  Reader(api::Intent& intent, size_t document, size_t& budget)
+      : intent_(intent), document_(document), budget_(budget) {}
 
   const std::optional<ManifestError>& error() const { return error_; }
 
@@ -246,6 +255,7 @@ class Reader {
     const pb::Descriptor* d = msg.GetDescriptor();
     std::set<std::string, std::less<>> seen;
     for (const auto& kv : node) {
+      if (!spend(kv.first, path)) return false;
       if (!kv.first.IsScalar())
         return fail(kv.first, path.empty() ? "" : path.substr(0, path.size() - 1),
                     "expected a field name, got " + describe(kv.first));
@@ -270,12 +280,18 @@ class Reader {
     if (f->is_map()) {
       if (!value.IsMap()) return fail(value, path, "expected a mapping, got " + describe(value));
       const auto* entry_d = f->message_type();
+      std::set<std::string, std::less<>> seen;
       for (const auto& kv : value) {
+        if (!spend(kv.first, path)) return false;
         if (!kv.first.IsScalar())
           return fail(kv.first, path, "expected a string key, got " + describe(kv.first));
+        if (!check_utf8(kv.first, path, "the key")) return false;
         const std::string entry_path = path + "." + kv.first.Scalar();
+        if (!seen.insert(kv.first.Scalar()).second)
+          return fail(kv.first, entry_path, "duplicate key");
         if (!kv.second.IsNull() && !kv.second.IsScalar())
           return fail(kv.second, entry_path, "expected a string, got " + describe(kv.second));
+        if (!kv.second.IsNull() && !check_utf8(kv.second, entry_path, "the value")) return false;
         pb::Message* entry = r->AddMessage(&msg, f);
         entry->GetReflection()->SetString(entry, entry_d->FindFieldByName("key"),
                                           kv.first.Scalar());
@@ -287,6 +303,7 @@ class Reader {
     if (f->is_repeated()) {
       if (!value.IsSequence()) return fail(value, path, "expected a list, got " + describe(value));
       for (size_t i = 0; i < value.size(); ++i) {
+        if (!spend(value, path)) return false;
         const std::string elem_path = path + "[" + std::to_string(i) + "]";
         if (!set_value(msg, f, value[i], elem_path)) return false;
       }
@@ -312,6 +329,8 @@ class Reader {
         if (!value.IsScalar() && !value.IsNull())
           return fail(value, path, "expected a string, got " + describe(value));
         const std::string s = value.IsNull() ? "" : value.Scalar();
+        if (f->type() == pb::FieldDescriptor::TYPE_STRING && !check_utf8(value, path, "the value"))
+          return false;
         repeated ? r->AddString(&msg, f, s) : r->SetString(&msg, f, s);
         return true;
       }
@@ -345,6 +364,30 @@ class Reader {
       default:
         return fail(value, path, "field type not readable from a manifest");
     }
+  }
+
+  // An alias (*name) re-reads its anchor's nodes, so a few bytes can stand for millions of
+  // values ("billion laughs"); every value read is counted against a budget set by the size.
+  bool spend(const YAML::Node& at, const std::string& path) {
+    if (budget_ > 0) {
+      --budget_;
+      return true;
+    }
+    return fail(at, path.empty() || path.back() != '.' ? path : path.substr(0, path.size() - 1),
+                "the manifest expands to too many values: aliases (*name) repeat its anchors "
+                "too often");
+  }
+
+  // yaml-cpp passes bytes through as they are; the intent (proto3 strings) takes only UTF-8.
+  bool check_utf8(const YAML::Node& scalar, const std::string& path, std::string_view what) {
+    const auto at = invalid_utf8_at(scalar.Scalar());
+    if (!at) return true;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x",
+                  static_cast<unsigned>(static_cast<unsigned char>(scalar.Scalar()[*at])));
+    return fail(scalar, path,
+                std::string(what) + " is not valid UTF-8 (byte " + byte + " at offset " +
+                    std::to_string(*at) + ")");
   }
 
   // Keys read elsewhere or deliberately not modelled, inside the resource's own mappings.
@@ -392,6 +435,7 @@ class Reader {
 
   api::Intent& intent_;
   size_t document_;
+  size_t& budget_;
   std::string resource_;
   const api::KindInfo* row_ = nullptr;
   YAML::Mark line_hint_ = YAML::Mark::null_mark();
@@ -445,7 +489,7 @@ std::string ManifestError::to_string() const {
 std::variant<api::Intent, ManifestError> read_manifests(std::string_view yaml) {
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(yaml));
+    docs = load_all_documents(std::string(yaml));
   } catch (const YAML::Exception& e) {
     ManifestError err;
     const size_t line = e.mark.is_null() ? 0 : static_cast<size_t>(e.mark.line);
@@ -458,9 +502,12 @@ std::variant<api::Intent, ManifestError> read_manifests(std::string_view yaml) {
     return err;
   }
   api::Intent intent;
+  // Without aliases a value takes at least a byte or two of text; this leaves room for anchors
+  // used as people use them (a shared label set, a common spec).
+  size_t budget = kValuesPerByte * yaml.size() + kValuesExtra;
   for (size_t i = 0; i < docs.size(); ++i) {
     if (docs[i].IsNull()) continue;
-    Reader reader(intent, i + 1);
+    Reader reader(intent, i + 1, budget);
     try {
       if (!reader.read_document(docs[i])) return *reader.error();
     } catch (const YAML::Exception& e) {

@@ -7,18 +7,24 @@ seeds=$work/seeds
 corpus=$work/corpus/$target
 crashes=$work/crashes/$target
 mkdir -p "$corpus" "$crashes"
-# Seeds are rebuilt every run (cheap) so they follow the vectors.
-"$make_seeds" "$vectors" "$seeds" > /dev/null
+here=$(dirname "$0")
+# Seeds are rebuilt every run (cheap) so they follow the vectors and the committed manifests.
+"$make_seeds" "$vectors" "$seeds" "$here/seeds/manifest" > /dev/null
 mkdir -p "$seeds/$target"
-# Inputs that once crashed stay in the corpus for good.
+# Committed seeds (manifests, selectors), and inputs that once crashed, stay in for good.
 extra=()
-regressions=$(dirname "$0")/regressions/$target
-[ -d "$regressions" ] && extra+=("$regressions")
+for dir in "$here/seeds/$target" "$here/regressions/$target"; do
+  [ -d "$dir" ] && extra+=("$dir")
+done
 log=$work/$target.log
 set +e
-"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+# The watchdog: on out-of-memory libFuzzer prints a heap profile, which on a big heap can take
+# longer than the run itself.
+timeout -k 10 $((seconds + 300)) \
+  "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
   -artifact_prefix="$crashes/" "$corpus" "$seeds/$target" "${extra[@]}" > "$log" 2>&1
 rc=$?
+[ $rc -eq 124 ] || [ $rc -eq 137 ] && echo "fuzz_$target did not finish in time (out of memory?)"
 set -e
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
 echo "fuzz_$target: ${execs:-0} executions in ${seconds}s, exit $rc"
