@@ -429,8 +429,6 @@ evil() {
     bash -c "[ \$(grep -c '^sent ' '$LAB_DIR/evil.out') -ge $EVIL_SENT ]"
 }
 
-# bird_since NAME SESSION: BIRD's "since" time of a protocol (changes on any state change).
-bird_since() { birdc_at "$1" show protocols "$2" | awk -v p="$2" '$1 == p { print $4, $5, $6 }'; }
 
 scenario_evil_peer() {
   local evil_as=65066
@@ -456,7 +454,7 @@ scenario_evil_peer() {
   lab_wait_for 15 "BIRD's mesh session to n1" \
     bash -c "birdc -s '$LAB_DIR/bird-n2.ctl' show protocols $mesh | grep -q Established"
   local since
-  since=$(bird_since n2 "$mesh")
+  since=$(bird_since_ms n2 "$mesh")
 
   mkfifo "$LAB_DIR/evil.fifo"
   printf '%s' "$EVIL_PY" > "$LAB_DIR/evil.py"
@@ -512,8 +510,8 @@ scenario_evil_peer() {
     "! birdc -s '$LAB_DIR/bird-n2.ctl' show route protocol $mesh | grep -q '^10\.244\.2[012]'"
 
   # The well-behaved neighbour never noticed: same session since the start, n1's block kept.
-  [ "$(bird_since n2 "$mesh")" = "$since" ] ||
-    lab_fail "BIRD's session to n1 changed state: since '$since', now '$(bird_since n2 "$mesh")'"
+  same_moment "$(bird_since_ms n2 "$mesh")" "$since" ||
+    lab_fail "BIRD's session to n1 changed state: since ${since} ms, now $(bird_since_ms n2 "$mesh") ms"
   birdc_at n2 show protocols "$mesh" | grep -q Established || lab_fail "BIRD's session to n1 is down"
   birdc_at n2 show route for "${BLOCK[n1]}" | grep -q "${ADDR[n1]}" || lab_fail "BIRD lost n1's block"
   established n1 "$(calico_mesh_name "${ADDR[n2]}")" || lab_fail "n1's mesh session went down"

@@ -257,7 +257,7 @@ scenario_api() {
   [ "$(revision n1)" = 1 ] || lab_fail "a dry run over REST changed the intent"
   # Create, delete and watch over REST; the sessions stay up throughout, here and at BIRD.
   sessions_before=$(status n1 | jq -c '[.sessions[] | {name, state}]')
-  bird_since=$(birdc_at n3 show protocols "$(calico_mesh_name "${ADDR[n1]}")" | tail -1)
+  bird_since=$(bird_since_ms n3 "$(calico_mesh_name "${ADDR[n1]}")")
   code=$(rest n1 -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     -d "$pool_json" http://127.0.0.1:9179/v1/ippools)
   [ "${code:0:1}" = 2 ] || lab_fail "REST create: $code"
@@ -272,7 +272,7 @@ scenario_api() {
   grep -q 'session reset' "$LAB_DIR/ternd-n1.0.err" && lab_fail "a pool added or removed reset a session"
   [ "$(status n1 | jq -c '[.sessions[] | {name, state}]')" = "$sessions_before" ] ||
     lab_fail "sessions changed: $(status n1 | jq -c '[.sessions[] | {name, state}]')"
-  [ "$(birdc_at n3 show protocols "$(calico_mesh_name "${ADDR[n1]}")" | tail -1)" = "$bird_since" ] ||
+  same_moment "$(bird_since_ms n3 "$(calico_mesh_name "${ADDR[n1]}")")" "$bird_since" ||
     lab_fail "BIRD saw its session with n1 restart"
   code=$(rest n1 -o "$LAB_DIR/readyz.out" -w '%{http_code}' http://127.0.0.1:9179/readyz)
   [ "$code" = 200 ] || lab_fail "/readyz: $code $(cat "$LAB_DIR/readyz.out")"

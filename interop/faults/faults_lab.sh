@@ -167,8 +167,6 @@ switch_port() {
 tstatus() { ctl t1 status -o json; }
 peer_status() { tstatus | jq -c --arg s "$1" '.peers[] | select(.name == $s)'; }
 established_count() { peer_status "$1" | jq -r '.establishedCount // 0'; }
-# bird_since NODE PROTOCOL: BIRD's "since" time of a protocol (changes on any state change).
-bird_since() { birdc_at "$1" show protocols "$2" | awk -v p="$2" '$1 == p { print $4, $5, $6 }'; }
 bird_established() { birdc_at "$1" show protocols "$2" | grep -q Established; }
 tern_stale() {
   ctl t1 routes "$1" -o json | jq -e '[.routes[]?.paths[]? | select(.stale)] | length >= 1' > /dev/null
@@ -196,7 +194,7 @@ intent_dump() {
 
 # bystander_start: remembers the bystander b2's session as both ends see it, and the intent.
 bystander_start() {
-  BYSTANDER_SINCE=$(bird_since b2 "$(mesh t1)")
+  BYSTANDER_SINCE=$(bird_since_ms b2 "$(mesh t1)")
   intent_dump > "$LAB_DIR/intent-before.txt"
 }
 
@@ -206,8 +204,8 @@ bystander_check() {
   c=$(established_count "$(mesh b2)")
   [ "$c" = 1 ] && established t1 "$(mesh b2)" ||
     lab_fail "the bystander session flapped: established $c times: $(peer_status "$(mesh b2)")"
-  [ "$(bird_since b2 "$(mesh t1)")" = "$BYSTANDER_SINCE" ] ||
-    lab_fail "BIRD's session to t1 moved: since '$BYSTANDER_SINCE', now '$(bird_since b2 "$(mesh t1)")'"
+  same_moment "$(bird_since_ms b2 "$(mesh t1)")" "$BYSTANDER_SINCE" ||
+    lab_fail "BIRD's session to t1 moved: since '$BYSTANDER_SINCE', now '$(bird_since_ms b2 "$(mesh t1)")'"
   bird_established b2 "$(mesh t1)" || lab_fail "BIRD's session to t1 is down"
   birdc_at b2 show route for "${BLOCK[t1]}" | grep -q "${ADDR[t1]}" || lab_fail "b2 lost t1's block"
   intent_dump > "$LAB_DIR/intent-after.txt"
@@ -699,7 +697,7 @@ scenario_clock_jump() {
   ago=$(session_times | awk -v s="$s" '$1 == s { print $2 }')
   [ "$ago" -lt -3000 ] || lab_fail "the shim did not move ternd's clock: since is ${ago} s ago"
   lab_log "an hour ahead: $s established, by ternd's clock, $((-ago)) s in the future of the real one"
-  fast_since=$(bird_since b3 Node_t1)
+  fast_since=$(bird_since_ms b3 Node_t1)
   local cpu0 hz
   hz=$(getconf CLK_TCK)
   cpu0=$(cpu_ticks "$pid")
@@ -717,7 +715,7 @@ scenario_clock_jump() {
       lab_fail "ternd used $((cpu * 100 / hz / 14))% of a core after the clock jumps"
     lab_log "KNOWN ISSUE: ternd used $((cpu * 100 / hz / 14))% of a core after the clock went back"
   fi
-  [ "$(bird_since b3 Node_t1)" = "$fast_since" ] && bird_established b3 Node_t1 ||
+  same_moment "$(bird_since_ms b3 Node_t1)" "$fast_since" && bird_established b3 Node_t1 ||
     lab_fail "BIRD's 3 s hold session to t1 moved: $(birdc_at b3 show protocols all Node_t1)"
   [ "$(established_count "$s")" = 1 ] && established t1 "$s" || lab_fail "t1's session to b3 flapped: $(peer_status "$s")"
   ago=$(session_times | awk -v s="$s" '$1 == s { print $2 }')

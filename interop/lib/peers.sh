@@ -28,6 +28,16 @@ birdc_at() {
 }
 birdc_() { birdc_at "" "$@"; }
 
+# bird_since_ms ID PROTOCOL: when the protocol last changed state, in milliseconds of the day.
+# BIRD prints it from its monotonic clock, so the same moment can read 1 ms apart between two
+# calls: compare with same_moment, not as text.
+bird_since_ms() {
+  birdc_at "$1" show protocols "$2" |
+    awk -v p="$2" '$1 == p { split($5, t, /[:.]/); print ((t[1] * 60 + t[2]) * 60 + t[3]) * 1000 + t[4] }'
+}
+# same_moment MS1 MS2: within 50 ms (a session that went down and up again moved by seconds).
+same_moment() { [ -n "$1" ] && [ -n "$2" ] && [ $(($1 - $2)) -le 50 ] && [ $(($2 - $1)) -le 50 ]; }
+
 # start_frr NS CONFIG_TEXT [INSTANCE]: bgpd alone (-Z: no zebra, no kernel routes needed here).
 start_frr() {
   local ns=$1 id d
