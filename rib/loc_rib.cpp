@@ -28,7 +28,9 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
       path.stale = false;  // refreshed after a restart
       // The same again is an implicit withdraw of itself.
       if (path.attrs == attrs && path.rejected == rejected) return std::nullopt;
-      if (!path.rejected != !rejected) count(peer, !rejected, 0);
+      // Its standing may move between refused and accepted: counted out, then in again.
+      count(peer, !path.rejected, -1);
+      count(peer, !rejected, 1);
       auto before = selected(e);
       path.attrs = std::move(attrs);
       path.rejected = rejected & 7;
@@ -112,15 +114,10 @@ size_t LocRib::stale_count(PeerId peer) const {
   return n;
 }
 
-// delta 0: a path already counted changed between refused and accepted (`accepted` is its
-// new standing).
+// One path of `peer` came (+1) or went (-1).
 void LocRib::count(PeerId peer, bool accepted, int delta) {
   if (peer >= counts_.size()) counts_.resize(peer + 1);
   PathCounts& c = counts_[peer];
-  if (delta == 0) {
-    c.accepted += accepted ? 1 : -1;
-    return;
-  }
   c.received += delta;
   if (accepted) c.accepted += delta;
 }
