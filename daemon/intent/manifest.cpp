@@ -19,7 +19,7 @@
 
 #include "api/json_quote.hpp"
 #include "api/kinds.hpp"
-#include "daemon/intent/utf8.hpp"
+#include "bgp/wire/utf8.hpp"
 #include "daemon/intent/yaml_stream.hpp"
 
 namespace tern::intent {
@@ -380,7 +380,7 @@ class Reader {
 
   // yaml-cpp passes bytes through as they are; the intent (proto3 strings) takes only UTF-8.
   bool check_utf8(const YAML::Node& scalar, const std::string& path, std::string_view what) {
-    const auto at = invalid_utf8_at(scalar.Scalar());
+    const auto at = bgp::invalid_utf8_at(scalar.Scalar());
     if (!at) return true;
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02x",

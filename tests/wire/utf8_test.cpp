@@ -1,12 +1,13 @@
-// RFC 3629 UTF-8: what the intent's proto3 strings may hold, byte for byte.
+// RFC 3629 UTF-8: what shutdown communications and the intent's proto3 strings must hold, byte for
+// byte.
 
-#include "daemon/intent/utf8.hpp"
+#include "bgp/wire/utf8.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace tern::intent {
+namespace tern::bgp {
 namespace {
 
 TEST(Utf8, AcceptsEverySequenceLength) {
@@ -37,4 +38,4 @@ TEST(Utf8, NamesTheFirstBadByte) {
 }
 
 }  // namespace
-}  // namespace tern::intent
+}  // namespace tern::bgp

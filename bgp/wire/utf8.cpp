@@ -1,6 +1,6 @@
-#include "daemon/intent/utf8.hpp"
+#include "bgp/wire/utf8.hpp"
 
-namespace tern::intent {
+namespace tern::bgp {
 
 std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
   std::size_t i = 0;
@@ -39,4 +39,4 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace tern::intent
+}  // namespace tern::bgp
