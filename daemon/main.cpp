@@ -33,6 +33,8 @@ constexpr const char* kUsage = R"(usage: ternd [options]
                          reconfiguration)
   --min-hold-time SEC    refuse peers asking for a shorter hold time than SEC, 0 aside
                          (default 3)
+  --send-hold-time SEC   drop a session whose peer has not taken a byte for SEC (RFC 9687;
+                         always above the hold time; default 0: max(8 min, 2 x hold time))
   --keep-unknown-attributes  pass on optional transitive attributes tern does not know
                          (default: dropped on receipt)
   --log-level L          warn | info | debug (default info)
@@ -121,6 +123,11 @@ int main(int argc, char** argv) {
       unsigned n = 0;
       if (!parse_number(v, n) || n < 3 || n > 65535) bad(v);
       o.min_hold_time = static_cast<uint16_t>(n);
+    } else if (a == "--send-hold-time") {
+      auto v = value();
+      unsigned n = 0;
+      if (!parse_number(v, n) || n > 86400) bad(v);
+      o.send_hold = std::chrono::seconds(n);
     } else if (a == "--keep-unknown-attributes") {
       o.peer_limits.keep_unknown_attributes = true;
     } else if (a == "--api-socket") {

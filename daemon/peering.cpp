@@ -125,6 +125,7 @@ SpeakerPeer Peering::peer_for(const plan::PlannedPeer& p, const plan::Plan& plan
   SpeakerPeer s = speaker_peer(p, plan, restarting);
   s.limits = limits_;
   s.session.settings.min_hold_time = min_hold_time_;
+  s.session.send_hold = send_hold_;
   return s;
 }
 

@@ -29,9 +29,11 @@ bgp::PathAttributes origination_attrs();
 
 class Peering {
  public:
-  // `limits` and `min_hold_time` (bgp::LocalSettings) apply to every session.
-  explicit Peering(Speaker& speaker, PeerLimits limits = {}, uint16_t min_hold_time = 3)
-      : speaker_(speaker), limits_(limits), min_hold_time_(min_hold_time) {}
+  // `limits`, `min_hold_time` (bgp::LocalSettings) and `send_hold` (RFC 9687; zero: the RFC's
+  // max(8 min, 2 x hold time)) apply to every session.
+  explicit Peering(Speaker& speaker, PeerLimits limits = {}, uint16_t min_hold_time = 3,
+                   bgp::Millis send_hold = {})
+      : speaker_(speaker), limits_(limits), min_hold_time_(min_hold_time), send_hold_(send_hold) {}
 
   struct Changes {
     std::vector<std::string> added, removed, replaced;
@@ -47,16 +49,18 @@ class Peering {
   // The speaker's id of a planned session; 0 when not running.
   rib::PeerId id(const std::string& name) const;
 
+  // A planned session as the speaker runs it, with the settings above.
+  SpeakerPeer peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting) const;
+
  private:
   struct Running {
     plan::PlannedPeer planned;
     rib::PeerId id = 0;
   };
-  SpeakerPeer peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting) const;
-
   Speaker& speaker_;
   PeerLimits limits_;
   uint16_t min_hold_time_;
+  bgp::Millis send_hold_;
   std::map<std::string, Running> running_;
   std::vector<plan::Origination> originated_;  // sorted
 };

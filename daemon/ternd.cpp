@@ -248,7 +248,8 @@ void Ternd::start_bgp() {
     last_error_ = "cannot listen on port " + std::to_string(plan_.listen_port) + ": " + err;
     spdlog::error("{}", last_error_);
   }
-  peering_ = std::make_unique<Peering>(*speaker_, options_.peer_limits, options_.min_hold_time);
+  peering_ = std::make_unique<Peering>(*speaker_, options_.peer_limits, options_.min_hold_time,
+                                       options_.send_hold);
   auto ch = peering_->apply(plan_, restarting_);
   spdlog::info("BGP: AS {} router id {}; {} peers, {} routes originated", plan_.local_as,
                bgp::to_string(bgp::IpAddr::v4(plan_.router_id)), ch.added.size(), ch.originated);

@@ -40,6 +40,7 @@ struct TerndOptions {
   bool agent_owns_tunnels = false;  // Felix programs IPIP routes (Calico v3.33 default)
   PeerLimits peer_limits;           // every session's prefix limit, unknown attributes
   uint16_t min_hold_time = 3;       // the smallest hold time a peer may ask for
+  bgp::Millis send_hold{0};         // RFC 9687 send hold time; 0: max(8 min, 2 x hold time)
 };
 
 struct TerndStatus {

@@ -36,6 +36,27 @@
 #                    time, keepalives keep flowing, status and times follow the new clock. (A
 #                    time namespace cannot do this: it offsets only CLOCK_MONOTONIC/BOOTTIME,
 #                    fixed at process start; ternd's timers run on steady_clock anyway.)
+#   peer_stops_reading  an eBGP peer (hold time 3 s) with a tiny receive buffer stops reading
+#                    while b3 feeds t1 ~1 MiB of routes for it, changed twice more while it is
+#                    stuck; it keeps sending KEEPALIVEs: ternd --send-hold-time 8 drops it
+#                    after 8 s (RFC 9687, lastError says so), its RSS stays flat, b2 and b3
+#                    never move, the kernel stays right; a reading peer in its place gets the
+#                    whole table
+#   node_subnet_change  pool CrossSubnet; t1's Node /30 (the BIRD nodes outside: via tunl0
+#                    onlink), `ternctl apply` /24 (direct), /30 again: replaced in place (no
+#                    delete in `ip monitor`), no session touched. Then t1 renumbered .9 ->
+#                    .19 (interface, Node, the BIRD nodes' config): sessions from .19, routes
+#                    back, nothing stale
+#   store_corrupted  ternd SIGTERMed (routes stay, the BIRD nodes keep its block by graceful
+#                    restart), a byte of its store flipped: ternd refuses to start (exit 1,
+#                    naming the file and the checksum), the file untouched, no route deleted;
+#                    the store moved aside and the manifests given again: sessions and routes
+#                    back, nothing stale, the same intent
+#   api_hammered     REST on, 100 requests/s per client: 8 HTTP clients (keep-alive and new
+#                    connections, probes, a bad POST) and ternctl over gRPC for 20 s while a
+#                    raw peer churns 1,000 /32s at 1,000 UPDATEs/s: only 200/4xx/429 (with
+#                    Retry-After), probes always 200, no session flaps (b3: hold time 3 s),
+#                    the kernel ends equal to the final announced set, RSS bounded
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/../lib/ternd.sh"
@@ -731,9 +752,598 @@ scenario_clock_jump() {
   bystander_check
 }
 
+# ---------------------------------------------------------------- a peer that stops reading
+# A raw eBGP speaker with a 3 s hold time. "stuck": its receive buffer shrunk to a few KiB
+# before it connects; it reads ternd's OPEN and KEEPALIVE, then never reads again, but sends
+# a KEEPALIVE every second, so only ternd's send side can tell. It prints "closed ..." when
+# ternd has cut the connection. "reader": a well-behaved replacement that reads everything,
+# reconnects whenever ternd closes, and prints "table prefixes=N" at each End-of-RIB.
+STUCK_PY='
+import socket, struct, sys, time, select
+mode, local, remote, my_as = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def msg(t, body):
+    return b"\xff" * 16 + struct.pack("!HB", 19 + len(body), t) + body
+KEEPALIVE = msg(4, b"")
+caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", my_as)
+opt = bytes([2, len(caps)]) + caps
+OPEN = msg(1, struct.pack("!BHH4sB", 4, my_as if my_as < 65536 else 23456, 3, socket.inet_aton(local), len(opt)) + opt)
+def connect(rcvbuf):
+    while True:
+        s = socket.socket()
+        if rcvbuf:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        s.bind((local, 0))
+        s.settimeout(2)
+        try:
+            s.connect((remote, 179))
+            s.settimeout(None)
+            return s
+        except OSError:
+            s.close()
+            time.sleep(0.5)
+def messages(buf):
+    out = []
+    while len(buf) >= 19 and len(buf) >= struct.unpack("!H", buf[16:18])[0]:
+        n = struct.unpack("!H", buf[16:18])[0]
+        out.append(buf[:n])
+        buf = buf[n:]
+    return out, buf
+def nlri(data):
+    out, i = [], 0
+    while i < len(data):
+        n = 1 + (data[i] + 7) // 8
+        out.append(data[i:i + n])
+        i += n
+    return out
+if mode == "stuck":
+    while True:
+        s = connect(4096)
+        s.sendall(OPEN + KEEPALIVE)
+        buf, kinds, end = b"", set(), time.time() + 10
+        try:
+            while 4 not in kinds and time.time() < end:
+                if select.select([s], [], [], 0.5)[0]:
+                    d = s.recv(4096)
+                    if not d:
+                        raise OSError("closed before the session came up")
+                    msgs, buf = messages(buf + d)
+                    kinds.update(m[18] for m in msgs)
+            if 4 in kinds:
+                break
+        except OSError:
+            pass
+        s.close()
+        time.sleep(1)
+    print("established, reading no more (SO_RCVBUF %d)" % s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), flush=True)
+    try:
+        while True:
+            time.sleep(1)
+            s.sendall(KEEPALIVE)
+    except OSError as e:
+        print("closed: %s" % e, flush=True)
+    sys.exit(0)
+while True:
+    s = connect(0)
+    s.sendall(OPEN + KEEPALIVE)
+    buf, table, last_ka = b"", set(), time.time()
+    try:
+        while True:
+            if time.time() - last_ka >= 1:
+                s.sendall(KEEPALIVE)
+                last_ka = time.time()
+            if not select.select([s], [], [], 0.5)[0]:
+                continue
+            d = s.recv(1 << 16)
+            if not d:
+                raise OSError("closed by ternd")
+            msgs, buf = messages(buf + d)
+            for m in msgs:
+                if m[18] == 3:
+                    print("NOTIFICATION %d/%d" % (m[19], m[20]), flush=True)
+                if m[18] != 2:
+                    continue
+                body = m[19:]
+                wl = struct.unpack("!H", body[:2])[0]
+                al = struct.unpack("!H", body[2 + wl:4 + wl])[0]
+                table.difference_update(nlri(body[2:2 + wl]))
+                table.update(nlri(body[4 + wl + al:]))
+                if len(body) == 4:
+                    print("table prefixes=%d" % len(table), flush=True)
+    except OSError as e:
+        print("reconnecting: %s" % e, flush=True)
+        s.close()
+        time.sleep(1)
+'
+
+# b3's routes in peer_stops_reading: /29s in the pool (so ternd exports them to an eBGP peer),
+# each with a community of its own, so each needs an UPDATE of its own.
+STUCK_ROUTES=2000
+STUCK_PFX=()
+# stuck_router_config SEQ: BIRD on b3 (an external iBGP router) announcing them to t1 with 40
+# large communities (SEQ, n) besides: ~0.5 KiB an UPDATE, ~1 MiB for the table; a new SEQ
+# (`birdc configure`) changes every route's attributes, so ternd has all of it to send again.
+stuck_router_config() {
+  local i
+  echo "router id ${ADDR[b3]};"
+  echo "protocol device { scan time 2; }"
+  printf 'protocol static { ipv4;'
+  for ((i = 0; i < STUCK_ROUTES; i++)); do
+    printf ' route %s blackhole { bgp_community.add((%d, %d)); };' "${STUCK_PFX[$i]}" $AS $i
+  done
+  echo ' }'
+  printf 'filter to_t1 {'
+  for ((i = 0; i < 40; i++)); do printf ' bgp_large_community.add((%d, %d, %d));' $AS "$1" $i; done
+  echo ' accept; }'
+  cat << BIRD
+protocol bgp Node_t1 {
+  local as $AS; neighbor ${ADDR[t1]} as $AS; source address ${ADDR[b3]};
+  ttl security off; multihop; graceful restart;
+  connect delay time 2; connect retry time 5; error wait time 5,30;
+  ipv4 { import all; export filter to_t1; };
+}
+BIRD
+}
+
+SEND_HOLD=8
+scenario_peer_stops_reading() {
+  local stuck_as=65066 i
+  for ((i = 0; i < STUCK_ROUTES; i++)); do STUCK_PFX+=("10.244.$((128 + i / 32)).$((i % 32 * 8))/29"); done
+  node b3 3
+  node stuck 66
+  extra_stuck() {
+    m_peer router-b3 "node: t1" "peerIP: ${ADDR[b3]}" "asNumber: $AS"
+    m_peer stuck "node: t1" "peerIP: ${ADDR[stuck]}" "asNumber: $stuck_as"
+  }
+  EXTRA_INTENT=extra_stuck
+  TERND_EXTRA=(--send-hold-time $SEND_HOLD)
+  cluster b2
+  start_bird "${NODE_NS[b3]}" "$(stuck_router_config 0)" b3
+  local s3 s
+  s3=$(node_session b3)
+  s=$(node_session stuck)
+  wait_sessions 30 t1 "$s3"
+  local want=("$(shape t1)" "$(shape b2)")
+  for i in "${STUCK_PFX[@]}"; do want+=("unicast $i ${ADDR[b3]} IFACE"); done
+  expect_kernel 30 t1 "${want[@]}"
+  bystander_start
+  local b3_since pid=${TERND_PID[t1]} rss0 rss rss_max
+  b3_since=$(bird_since_ms b3 Node_t1)
+  rss0=$(rss_kib "$pid")
+  rss_max=$rss0
+  printf '%s' "$STUCK_PY" > "$LAB_DIR/stuck.py"
+  lab_spawn stuck "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" stuck "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as
+  local stuck_pid=$LAB_LAST_PID
+  wait_sessions 20 t1 "$s"
+  local up_ms hold
+  up_ms=$(peer_status "$s" | jq -r '.sinceUnixMs | tonumber')
+  hold=$(peer_status "$s" | jq -r .holdTime)
+  [ "$hold" = 3 ] || lab_fail "the stuck peer's session negotiated hold time $hold, expected 3"
+  lab_wait_for 10 "the peer stops reading" grep -q '^established' "$LAB_DIR/stuck.out"
+  lab_log "stuck peer: $(cat "$LAB_DIR/stuck.out")"
+  # While ternd cannot write, b3 changes every route twice: ~2 MiB more that ternd would
+  # queue if it queued bytes instead of the latest state per prefix.
+  local seq=0 down_ms=""
+  while [ -z "$down_ms" ]; do
+    [ $(($(date +%s%3N) - up_ms)) -lt $((SEND_HOLD * 1000 + 12000)) ] ||
+      lab_fail "the stuck session is still up $((($(date +%s%3N) - up_ms) / 1000)) s after it came up: $(peer_status "$s")"
+    if [ $seq -lt 2 ] && [ $(($(date +%s%3N) - up_ms)) -ge $((seq * 2500 + 1500)) ]; then
+      seq=$((seq + 1))
+      printf '%s\n' "$(stuck_router_config $seq)" > "$LAB_DIR/bird-b3.conf"
+      birdc_at b3 configure > /dev/null
+    fi
+    rss=$(rss_kib "$pid")
+    [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+    [ "$(peer_status "$s" | jq -r .fsmState)" = Established ] || down_ms=$(date +%s%3N)
+    sleep 0.3
+  done
+  local took=$((down_ms - up_ms)) err
+  err=$(peer_status "$s" | jq -r .lastError)
+  lab_log "the stuck session dropped $took ms after it came up (send hold time $SEND_HOLD s): '$err'; ternd RSS $rss0 KiB before, at most $rss_max KiB while stuck"
+  grep -qi 'send hold timer expired' <<< "$err" || lab_fail "t1's last error is not the send hold timer: $(peer_status "$s")"
+  [ $seq = 2 ] || lab_fail "b3 changed its routes only $seq times while the peer was stuck"
+  [ $took -ge $((SEND_HOLD * 1000 - 500)) ] && [ $took -le $((SEND_HOLD * 1000 + 6000)) ] ||
+    lab_fail "dropped $took ms after coming up, expected the send hold time ($SEND_HOLD s) and a little"
+  [ $((rss_max - rss0)) -lt 6144 ] || lab_fail "ternd's RSS grew by $((rss_max - rss0)) KiB while the peer was stuck"
+  # ternd closed the connection: the stuck peer's next KEEPALIVE fails.
+  lab_wait_for 10 "the stuck peer sees its connection closed" grep -q '^closed' "$LAB_DIR/stuck.out"
+  wait "$stuck_pid" 2> /dev/null || true
+  local n=$((${#STUCK_PFX[@]} + 2))
+  want=("$(shape t1)" "$(shape b2)")
+  for i in "${STUCK_PFX[@]}"; do want+=("unicast $i ${ADDR[b3]} IFACE"); done
+  expect_kernel 10 t1 "${want[@]}"
+  # A peer that reads, in its place: the session comes back and carries the whole table.
+  lab_spawn reader "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" reader "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as
+  wait_sessions 40 t1 "$s"
+  lab_wait_for 20 "the new peer gets all $n prefixes" grep -q "^table prefixes=$n\$" "$LAB_DIR/reader.out"
+  [ "$(established_count "$s")" = 2 ] || lab_fail "the stuck peer's session: $(peer_status "$s")"
+  lab_log "a reading peer in its place: session up, $n prefixes received; ternd RSS now $(rss_kib "$pid") KiB"
+  # b3's session never moved, on either side.
+  [ "$(established_count "$s3")" = 1 ] && established t1 "$s3" || lab_fail "t1's session to b3 moved: $(peer_status "$s3")"
+  same_moment "$(bird_since_ms b3 Node_t1)" "$b3_since" && bird_established b3 Node_t1 ||
+    lab_fail "BIRD b3's session to t1 moved: $(birdc_at b3 show protocols Node_t1)"
+  expect_kernel 10 t1 "${want[@]}"
+  bystander_check
+}
+
+# ---------------------------------------------------------------- node subnet change
+
+# cs_shape NODE near|far: t1's route to NODE's block under CrossSubnet, NODE inside t1's
+# subnet (direct) or outside it (IPIP).
+cs_shape() {
+  if [ "$2" = far ]; then
+    echo "unicast ${BLOCK[$1]} ${ADDR[$1]} tunl0 onlink"
+  else
+    echo "unicast ${BLOCK[$1]} ${ADDR[$1]} IFACE"
+  fi
+}
+
+# bird_mesh_config NAME MESH_NODE...: bird_mesh's configuration, as confd renders it again.
+bird_mesh_config() {
+  local me=$1 n peers=""
+  shift
+  for n in t1 "$@"; do [ "$n" != "$me" ] && peers+=" ${ADDR[$n]}"; done
+  calico_bird_config "${ADDR[$me]}" $AS "${BLOCK[$me]}" $POOL "$peers"
+}
+
+# node_apply ADDR/LEN NAME: `ternctl apply` of t1's Node with that address, output in
+# $LAB_DIR/apply-NAME.out.
+node_apply() {
+  calico_node t1 "$1" | sed 1d > "$LAB_DIR/node-$2.yaml"
+  ctl t1 apply -f "$LAB_DIR/node-$2.yaml" > "$LAB_DIR/apply-$2.out" 2>&1 ||
+    lab_fail "ternctl apply of t1 at $1: $(cat "$LAB_DIR/apply-$2.out")"
+}
+
+scenario_node_subnet_change() {
+  POOL_MODE=CrossSubnet
+  node t1 9
+  ternd_tunl0 t1
+  node b2 2
+  node b3 3
+  MESH_NODES=(b2 b3)
+  # t1's Node says /30 at first: .2 and .3 lie in another subnet.
+  intent b2 b3 | sed "s#ipv4Address: ${ADDR[t1]}/24#ipv4Address: ${ADDR[t1]}/30#" > "$LAB_DIR/intent.yaml"
+  grep -q "ipv4Address: ${ADDR[t1]}/30" "$LAB_DIR/intent.yaml" || lab_fail "no /30 in the intent"
+  bird_mesh b2 b2 b3
+  bird_mesh b3 b2 b3
+  ternd_node t1
+  wait_sessions 30 t1 "$(mesh b2)" "$(mesh b3)"
+  expect_kernel 10 t1 "$(shape t1)" "$(cs_shape b2 far)" "$(cs_shape b3 far)"
+  bystander_start
+  local b3_since rev0 step len where n
+  b3_since=$(bird_since_ms b3 "$(mesh t1)")
+  rev0=$(tstatus | jq -r .intentRevision)
+  lab_spawn monitor "${NODE_NS[t1]}" ip -o monitor route
+  sleep 0.5
+  for step in 24:near 30:far; do
+    len=${step%:*}
+    where=${step#*:}
+    node_apply "${ADDR[t1]}/$len" "$len-$where"
+    expect_kernel 10 t1 "$(shape t1)" "$(cs_shape b2 $where)" "$(cs_shape b3 $where)"
+    lab_log "t1 at /$len: $(tr '\n' ' ' < "$LAB_DIR/apply-$len-$where.out")"
+    # ternctl's answer names the two re-shaped routes, and no session.
+    [ "$(grep -c '^~ route' "$LAB_DIR/apply-$len-$where.out")" = 2 ] &&
+      ! grep -qi session "$LAB_DIR/apply-$len-$where.out" ||
+      lab_fail "ternctl apply at /$len changed more: $(cat "$LAB_DIR/apply-$len-$where.out")"
+    for n in b2 b3; do
+      [ "$(established_count "$(mesh $n)")" = 1 ] && established t1 "$(mesh $n)" ||
+        lab_fail "t1's session to $n moved at /$len: $(peer_status "$(mesh $n)")"
+    done
+  done
+  sleep 0.5
+  # Every change replaced the routes in place: the monitor saw both shapes, never a delete.
+  local mon=$LAB_DIR/monitor.out
+  for n in b2 b3; do
+    grep -q "^${BLOCK[$n]} via ${ADDR[$n]} dev tunl0 .*proto bird.*onlink" "$mon" &&
+      grep -q "^${BLOCK[$n]} via ${ADDR[$n]} dev ${IFACE[t1]} .*proto bird" "$mon" ||
+      lab_fail "the route monitor did not see both shapes of ${BLOCK[$n]}: $(cat "$mon")"
+  done
+  if grep -E '^Deleted .*10\.244\.' "$mon" > "$LAB_DIR/deleted.txt"; then
+    lab_fail "routes deleted while re-shaping: $(cat "$LAB_DIR/deleted.txt")"
+  fi
+  same_moment "$(bird_since_ms b3 "$(mesh t1)")" "$b3_since" || lab_fail "BIRD b3's session to t1 moved"
+  grep -q 'peer .* changed\|restarting every session' "$LAB_DIR/ternd-t1.0.err" && lab_fail "a session of t1 was reset"
+  # The intent is what it was, two revisions on.
+  sed -i "s/^== revision $rev0\$/== revision $((rev0 + 2))/" "$LAB_DIR/intent-before.txt"
+  bystander_check
+
+  # t1 renumbered (.9 -> .19, same /24) as a host is: the interface first, then its Node
+  # resource, then the other nodes' BIRD configuration (what confd renders everywhere).
+  local old=${ADDR[t1]} new=$NET.19 t0=$SECONDS
+  ip netns exec "${NODE_NS[t1]}" sysctl -qw net.ipv4.conf.all.promote_secondaries=1 \
+    "net.ipv4.conf.${IFACE[t1]}.promote_secondaries=1"
+  ip -n "${NODE_NS[t1]}" addr add "$new/24" dev "${IFACE[t1]}"
+  ip -n "${NODE_NS[t1]}" addr del "$old/24" dev "${IFACE[t1]}"
+  ADDR[t1]=$new
+  node_apply "$new/24" renumbered
+  lab_log "t1 renumbered $old -> $new: $(tr '\n' ' ' < "$LAB_DIR/apply-renumbered.out")"
+  for n in b2 b3; do
+    printf '%s\n' "$(bird_mesh_config $n b2 b3)" > "$LAB_DIR/bird-$n.conf"
+    birdc_at $n configure > /dev/null
+  done
+  wait_sessions 40 t1 "$(mesh b2)" "$(mesh b3)"
+  expect_kernel 20 t1 "$(shape t1)" "$(cs_shape b2 near)" "$(cs_shape b3 near)"
+  for n in b2 b3; do
+    lab_wait_for 20 "$n's session to t1 at $new" bird_established $n "$(mesh t1)"
+    lab_wait_for 10 "$n learns t1's block from $new" bash -c \
+      "birdc -s '$LAB_DIR/bird-$n.ctl' show route for ${BLOCK[t1]} | grep -q 'via $new'"
+  done
+  lab_wait_for 40 "nothing stale left" bash -c "[ \"\$(jq -r '.fib.stale' '$LAB_DIR/t1.json')\" = 0 ]"
+  expect_kernel 5 t1 "$(shape t1)" "$(cs_shape b2 near)" "$(cs_shape b3 near)"
+  local sessions_from
+  sessions_from=$(ip netns exec "${NODE_NS[t1]}" ss -Htn state established '( sport = :179 or dport = :179 )' | awk '{print $3}' | sort -u | tr '\n' ' ')
+  lab_log "renumbered: sessions and routes back in $((SECONDS - t0)) s; t1's BGP connections from: $sessions_from"
+  grep -q "$new:" <<< "$sessions_from" && ! grep -q "$old:" <<< "$sessions_from" ||
+    lab_fail "t1's BGP connections are not all from $new: $sessions_from"
+  sleep 0.5
+  lab_log "route deletes seen while renumbering: $(grep -cE '^Deleted .*10\.244\.' "$mon" || true)"
+  grep -E '^Deleted .*10\.244\.' "$mon" >&2 || true
+}
+
+# ---------------------------------------------------------------- store corrupted
+
+# down_ok REASON: what must hold while no ternd runs on t1 (nothing deletes its routes; the
+# BIRD nodes keep its block as graceful restart helpers).
+down_ok() {
+  [ "$(kernel_routes t1)" = "$KERNEL0" ] || lab_fail "t1's kernel changed $1: $(kernel_routes t1)"
+  local n
+  for n in b2 b3; do
+    birdc_at $n show route for "${BLOCK[t1]}" | grep -q "${ADDR[t1]}" ||
+      lab_fail "$n dropped t1's block $1: $(birdc_at $n show route for "${BLOCK[t1]}")"
+  done
+}
+
+scenario_store_corrupted() {
+  cluster b2 b3
+  local want=("$(shape t1)" "$(shape b2)" "$(shape b3)") store=$LAB_DIR/t1/intent.pb
+  expect_kernel 10 t1 "${want[@]}"
+  intent_dump > "$LAB_DIR/intent-before.txt"
+  KERNEL0=$(kernel_routes t1)
+  lab_spawn monitor "${NODE_NS[t1]}" ip -o monitor route
+  sleep 0.5
+  local pid=${TERND_PID[t1]} rc=0 t_down=$SECONDS
+  kill -TERM "$pid"
+  wait "$pid" || rc=$?
+  [ $rc = 0 ] || lab_fail "ternd exited $rc on SIGTERM"
+  lab_wait_for 10 "BIRD b2 sees t1 go" bash -c \
+    "! birdc -s '$LAB_DIR/bird-b2.ctl' show protocols $(mesh t1) | grep -q Established"
+  down_ok "after SIGTERM"
+  lab_log "SIGTERM: t1's routes stay; b2: $(birdc_at b2 show protocols all "$(mesh t1)" | grep -iE '^ +(state|neighbor graceful|last error)' | sed 's/^ *//' | tr '\n' ';') route: $(birdc_at b2 show route for "${BLOCK[t1]}" | grep "${ADDR[t1]}" | sed 's/  */ /g')"
+  # One byte in the middle of the store, flipped.
+  local size off byte sum
+  size=$(stat -c %s "$store")
+  off=$((size / 2))
+  byte=$(od -An -tu1 -j $off -N 1 "$store" | tr -d ' ')
+  printf "\\$(printf %03o $((byte ^ 0x5a)))" | dd of="$store" bs=1 seek=$off conv=notrunc status=none
+  sum=$(sha256sum < "$store")
+  lab_log "flipped the byte at $off of $size in $store"
+  # Restarted from its store alone, then with its manifests too: refused both times.
+  local how cpid err
+  for how in store intent; do
+    local args=()
+    [ $how = intent ] && args=(--intent "$LAB_DIR/intent.yaml")
+    lab_spawn "ternd-corrupt-$how" "${NODE_NS[t1]}" "$TERND" --node-name t1 "${args[@]}" \
+      --store "$store" --status "$LAB_DIR/t1-corrupt.json" --stale-deferral 30 \
+      --api-socket "$LAB_DIR/t1/tern.sock" "${TERND_ARGS[@]}"
+    cpid=$LAB_LAST_PID
+    lab_wait_for 10 "ternd ($how) gives up" bash -c \
+      "[ ! -e /proc/$cpid ] || grep -q '^[0-9]* (.*) Z' /proc/$cpid/stat"
+    rc=0
+    wait "$cpid" || rc=$?
+    err=$(cat "$LAB_DIR/ternd-corrupt-$how.err")
+    lab_log "restart ($how): exit $rc: $err"
+    [ $rc = 1 ] || lab_fail "ternd on a corrupt store exited $rc"
+    grep -qF "$store" <<< "$err" && grep -q 'checksum mismatch' <<< "$err" && grep -q corrupt <<< "$err" ||
+      lab_fail "the error does not name the file and the corruption: $err"
+    [ "$(sha256sum < "$store")" = "$sum" ] || lab_fail "ternd changed the corrupt store"
+    [ ! -e "$store.tmp" ] && [ ! -e "$LAB_DIR/t1-corrupt.json" ] || lab_fail "ternd left files: $(ls "$LAB_DIR/t1" "$LAB_DIR"/t1-corrupt.json 2>&1)"
+    down_ok "while ternd refused to start"
+  done
+  # The operator's recovery: the corrupt store aside, the node's manifests again.
+  mv "$store" "$store.corrupt"
+  down_ok "before the recovery"
+  lab_log "ternd down $((SECONDS - t_down)) s so far; starting it without the corrupt store"
+  ternd_node t1
+  wait_sessions 30 t1 "$(mesh b2)" "$(mesh b3)"
+  expect_kernel 10 t1 "${want[@]}"
+  lab_wait_for 40 "the FIB swept" bash -c "[ \"\$(jq -r '.fib.stale, .fib.swept' '$LAB_DIR/t1.json' | tr '\n' ' ')\" = '0 true ' ]"
+  expect_kernel 2 t1 "${want[@]}"
+  lab_log "back $((SECONDS - t_down)) s after the SIGTERM: $(status t1 | jq -c .fib)"
+  local n
+  for n in b2 b3; do
+    lab_wait_for 20 "$n's session to t1" bird_established $n "$(mesh t1)"
+    birdc_at $n show route for "${BLOCK[t1]}" | grep -q "${ADDR[t1]}" || lab_fail "$n lacks t1's block"
+    [ "$(established_count "$(mesh $n)")" = 1 ] || lab_fail "t1's session to $n: $(peer_status "$(mesh $n)")"
+  done
+  ready t1 || lab_fail "t1 not ready: $(status t1 | jq -c '{ready, ready_reason}')"
+  [ "$(sha256sum < "$store.corrupt")" = "$sum" ] || lab_fail "the corrupt store moved aside changed"
+  sleep 0.5
+  # Not one of t1's routes was deleted, from the SIGTERM to now (stop, refusals, recovery).
+  if grep -E '^Deleted .*10\.244\.' "$LAB_DIR/monitor.out" > "$LAB_DIR/deleted.txt"; then
+    lab_fail "t1's routes were deleted on the way: $(cat "$LAB_DIR/deleted.txt")"
+  fi
+  # b2's session necessarily restarted with t1's ternd (what held is graceful restart, above);
+  # the intent is the one it had.
+  intent_dump > "$LAB_DIR/intent-after.txt"
+  diff -u "$LAB_DIR/intent-before.txt" "$LAB_DIR/intent-after.txt" > "$LAB_DIR/intent.diff" ||
+    lab_fail "the intent changed: $(cat "$LAB_DIR/intent.diff")"
+}
+
+# ---------------------------------------------------------------- the API hammered
+# HTTP clients in threads for SECONDS against ternd's REST gateway at ADDR:PORT: keep-alive
+# connections mixed with new ones, half the threads sharing 127.0.0.1 (one rate-limit bucket),
+# the others an address of their own. Prints one JSON summary; "violations" lists whatever
+# broke a rule: a 5xx, a refused or reset connection, a 429 without Retry-After, a probe
+# (/healthz, /readyz) not answered 200, the bad POST not answered 4xx naming spec.cidr.
+HAMMER_PY='
+import http.client, json, sys, threading, time
+host, port, threads, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+BAD = json.dumps({"metadata": {"name": "hammer"}, "spec": {"cidr": "10.300.0.0/16"}})
+REQS = [
+    ("GET", "/v1/status", None), ("GET", "/healthz", None), ("GET", "/v1/routes?limit=50", None),
+    ("GET", "/readyz", None), ("GET", "/v1/routes?prefix=10.244.2.0/26", None),
+    ("POST", "/v1/ippools?dryRun=true", BAD), ("GET", "/v1/fib?prefix=10.244.2.0/26", None),
+    ("GET", "/v1/nodes", None), ("GET", "/metrics", None), ("GET", "/v1/ippools", None),
+]
+lock = threading.Lock()
+codes, lat, probe_lat, violations = {}, [], [], []
+def violation(text):
+    with lock:
+        if len(violations) < 20:
+            violations.append(text)
+        else:
+            violations[-1] = "... and more"
+def client(n):
+    src = "127.0.0.1" if n % 2 == 0 else "127.0.0.%d" % (10 + n)
+    conn, i, end = None, n, time.time() + seconds
+    while time.time() < end:
+        method, path, body = REQS[i % len(REQS)]
+        i += 1
+        if conn is None or i % 7 == 0:
+            if conn is not None:
+                conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=10, source_address=(src, 0))
+        headers = {"Content-Type": "application/json"} if body else {}
+        t0 = time.time()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            data = r.read()
+        except (OSError, http.client.HTTPException) as e:
+            violation("%s %s: %s: %s" % (method, path, type(e).__name__, e))
+            conn.close()
+            conn = None
+            continue
+        ms = (time.time() - t0) * 1000
+        probe = path in ("/healthz", "/readyz")
+        with lock:
+            codes[r.status] = codes.get(r.status, 0) + 1
+            (probe_lat if probe else lat).append(ms)
+        if r.status >= 500:
+            violation("%s %s: %d %s" % (method, path, r.status, data[:200]))
+        elif probe and r.status != 200:
+            violation("%s: %d %s" % (path, r.status, data[:200]))
+        elif r.status == 429 and not r.getheader("Retry-After"):
+            violation("429 without Retry-After on %s" % path)
+        elif method == "POST" and r.status != 429:
+            field = ""
+            try:
+                field = json.loads(data)["error"]["field"]
+            except Exception:
+                pass
+            if not (400 <= r.status < 500 and field == "spec.cidr"):
+                violation("bad POST: %d %s" % (r.status, data[:200]))
+        elif method == "GET" and r.status not in (200, 429):
+            violation("%s: %d %s" % (path, r.status, data[:200]))
+ts = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+def pct(xs, p):
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(len(xs) * p / 100))], 2) if xs else None
+print(json.dumps({"requests": sum(codes.values()), "codes": {str(k): v for k, v in sorted(codes.items())},
+                  "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99), "probe_p50_ms": pct(probe_lat, 50),
+                  "probe_p99_ms": pct(probe_lat, 99), "violations": violations}), flush=True)
+'
+
+# gRPC through ternctl on the unix socket, in a loop until the file STOP exists: one line
+# "ok" or "fail RC" a call.
+GRPC_LOOP='
+while [ ! -e "$1" ]; do
+  if "$2" --socket "$3" status -o json > /dev/null 2>> "$4" && "$2" --socket "$3" routes 10.244.2.0/26 -o json > /dev/null 2>> "$4"; then
+    echo ok
+  else
+    echo "fail $?"
+  fi
+done
+'
+
+HAMMER_SECS=20
+CHURN_PFX=1000
+scenario_api_hammered() {
+  local churn_as=65077 rest=127.0.0.1:9179
+  TERND_EXTRA=(--rest-listen $rest --rest-rate 100)
+  fast_router
+  node churn 77
+  local sc s3
+  sc=$(node_session churn)
+  s3=$(node_session b3)
+  ctl t1 apply -f - > /dev/null <<< "$(m_peer churner "node: t1" "peerIP: ${ADDR[churn]}" "asNumber: $churn_as")"
+  # The churn: 1000 /32s from 10.244.200.0 announced, then one UPDATE a millisecond toggling
+  # prefix k mod 1000 for 20.5 s: prefixes 0..499 end withdrawn (21 toggles), 500..999 present.
+  mkdir -p "$LAB_DIR/churn"
+  lab_spawn churn "${NODE_NS[churn]}" python3 -u "$HERE/../../bench/workloads/churn_peers.py" feeder \
+    "${ADDR[churn]}" "${ADDR[t1]}" $churn_as 10.244.200.0 $CHURN_PFX 1000 20.5 "$LAB_DIR/churn"
+  wait_sessions 20 t1 "$sc"
+  lab_wait_for 20 "the churn peer's warm-up" test -e "$LAB_DIR/churn/feeder.warm"
+  local want=("$(shape t1)" "$(shape b2)" "$(via b3 $FAST_PREFIXES)") i all=() final=()
+  for ((i = 0; i < CHURN_PFX; i++)); do
+    all+=("unicast 10.244.$((200 + i / 256)).$((i % 256))/32 ${ADDR[churn]} IFACE")
+    [ $i -ge $((CHURN_PFX / 2)) ] && final+=("${all[-1]}")
+  done
+  expect_kernel 20 t1 "${want[@]}" "${all[@]}"
+  lab_wait_for 10 "t1 ready" ready t1
+  rest t1 -f "http://$rest/readyz" > /dev/null || lab_fail "readyz: $(rest t1 "http://$rest/readyz")"
+  bystander_start
+  local b3_since pid=${TERND_PID[t1]} rss0 cpu0 hz t0
+  b3_since=$(bird_since_ms b3 Node_t1)
+  hz=$(getconf CLK_TCK)
+  rss0=$(rss_kib "$pid")
+  cpu0=$(cpu_ticks "$pid")
+  printf '%s' "$HAMMER_PY" > "$LAB_DIR/hammer.py"
+  printf '%s' "$GRPC_LOOP" > "$LAB_DIR/grpc_loop.sh"
+  t0=$SECONDS
+  touch "$LAB_DIR/churn/go"
+  lab_spawn hammer "${NODE_NS[t1]}" python3 -u "$LAB_DIR/hammer.py" "${rest%:*}" "${rest#*:}" 8 $HAMMER_SECS
+  local hammer=$LAB_LAST_PID
+  lab_spawn grpc "${NODE_NS[t1]}" bash "$LAB_DIR/grpc_loop.sh" "$LAB_DIR/grpc.stop" "$TERNCTL" \
+    "$LAB_DIR/t1/tern.sock" "$LAB_DIR/grpc.errors"
+  # Meanwhile the sessions hold, b3's with its 3 s hold time among them.
+  local rss_max=$rss0 rss
+  while kill -0 "$hammer" 2> /dev/null && [ ! -s "$LAB_DIR/hammer.out" ]; do
+    [ $((SECONDS - t0)) -lt $((HAMMER_SECS + 30)) ] || lab_fail "the hammer did not finish"
+    rss=$(rss_kib "$pid")
+    [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+    established t1 "$s3" && established t1 "$sc" || lab_fail "a session went down: $(status t1 | jq -c .sessions)"
+    sleep 1
+  done
+  touch "$LAB_DIR/grpc.stop"
+  lab_wait_for 30 "the churn ends" test -e "$LAB_DIR/churn/feeder.done"
+  local cpu=$(($(cpu_ticks "$pid") - cpu0)) secs=$((SECONDS - t0))
+  local summary
+  summary=$(cat "$LAB_DIR/hammer.out")
+  lab_log "REST: $summary"
+  lab_log "churn: $(cat "$LAB_DIR/churn/feeder.done")"
+  lab_log "gRPC (ternctl status + routes): $(grep -c '^ok' "$LAB_DIR/grpc.out") calls ok, $(grep -c '^fail' "$LAB_DIR/grpc.out") failed"
+  lab_log "ternd: $((cpu * 1000 / hz)) ms of CPU in $secs s; RSS $rss0 KiB before, at most $rss_max KiB"
+  jq -e '.violations | length == 0' <<< "$summary" > /dev/null || lab_fail "REST rules broken: $(jq -c .violations <<< "$summary")"
+  jq -e '.requests >= 1000 and (.codes["200"] // 0) > 0 and (.codes["429"] // 0) > 0' <<< "$summary" > /dev/null ||
+    lab_fail "too few requests, or none served or limited: $summary"
+  [ "$(grep -c '^ok' "$LAB_DIR/grpc.out")" -ge 10 ] && ! grep -q '^fail' "$LAB_DIR/grpc.out" ||
+    lab_fail "gRPC calls failed: $(sort "$LAB_DIR/grpc.out" | uniq -c) $(tail -3 "$LAB_DIR/grpc.errors" 2>/dev/null)"
+  grep -q '^sent=20500 final_present=500 ' "$LAB_DIR/churn/feeder.done" || lab_fail "the churn: $(cat "$LAB_DIR/churn/feeder.done")"
+  # After the churn, the kernel holds exactly what is announced.
+  expect_kernel 20 t1 "${want[@]}" "${final[@]}"
+  local n
+  for n in "$sc" "$s3"; do
+    [ "$(established_count "$n")" = 1 ] && established t1 "$n" || lab_fail "t1's session $n moved: $(peer_status "$n")"
+  done
+  same_moment "$(bird_since_ms b3 Node_t1)" "$b3_since" && bird_established b3 Node_t1 ||
+    lab_fail "BIRD b3's 3 s hold session to t1 moved: $(birdc_at b3 show protocols all Node_t1)"
+  [ $((rss_max - rss0)) -lt 16384 ] || lab_fail "ternd's RSS grew by $((rss_max - rss0)) KiB"
+  [ "$(status t1 | jq -r '.fib.failed, .fib.parked' | tr '\n' ' ')" = "0 0 " ] || lab_fail "t1's FIB: $(status t1 | jq -c .fib)"
+  for n in healthz readyz; do
+    [ "$(rest t1 -o /dev/null -w '%{http_code}' "http://$rest/$n")" = 200 ] || lab_fail "/$n after the storm"
+  done
+  kill -0 "$pid" || lab_fail "ternd died"
+  bystander_check
+}
+
 case "$SCENARIO" in
   peer_sigkill | peer_link_flap | peer_flapping | max_prefix | malformed_flood | full_disk | \
-    tunl0_recreated | clock_jump) "scenario_$SCENARIO" ;;
+    tunl0_recreated | clock_jump | peer_stops_reading | node_subnet_change | store_corrupted | \
+    api_hammered) "scenario_$SCENARIO" ;;
   *) lab_fail "unknown scenario $SCENARIO" ;;
 esac
 lab_log "PASS in $((SECONDS - T1_START))s"

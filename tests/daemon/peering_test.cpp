@@ -125,5 +125,21 @@ TEST(SpeakerPeer, CarriesCalicoSessionSettings) {
   EXPECT_EQ(sp.session.local->to_string(), "10.0.0.1");
 }
 
+// ternd's --min-hold-time and --send-hold-time reach every session it runs.
+TEST(PeeringSettings, ApplyToEverySession) {
+  bgp::asio::io_context io;
+  Speaker speaker{io, rib::LocalIdentity{64512, ip("10.0.0.1").v4_value(), 0}};
+  Peering peering{speaker, PeerLimits{}, 5, std::chrono::seconds(8)};
+  const auto plan = base();
+  for (const auto& p : plan.peers) {
+    auto sp = peering.peer_for(p, plan, false);
+    EXPECT_EQ(sp.session.send_hold, std::chrono::seconds(8));
+    EXPECT_EQ(sp.session.settings.min_hold_time, 5);
+  }
+  Peering defaults{speaker};
+  EXPECT_EQ(defaults.peer_for(plan.peers[0], plan, false).session.send_hold, bgp::Millis(0))
+      << "zero: the RFC 9687 default";
+}
+
 }  // namespace
 }  // namespace tern
