@@ -263,6 +263,10 @@ void Ternd::stop_bgp(bool hard) {
   for (int f = 0; f < bgp::kFamilyCount; ++f)
     speaker_->rib(bgp::kFamilies[f].family)
         .for_each([&](const bgp::Prefix& p, const rib::RouteEntry&) { leftovers_.insert(p); });
+  // The stopping sessions flush their routes from the old RIB; those withdrawals must not
+  // reach the kernel, or every learned route would be gone until the new sessions are back
+  // (a forwarding gap on any identity change). The leftovers are judged once they are.
+  speaker_->on_best_change = nullptr;
   if (hard) speaker_->stop();
   peering_.reset();
   speaker_.reset();
