@@ -1365,7 +1365,7 @@ scenario_api_hammered() {
   done
   same_moment "$(bird_since_ms b3 Node_t1)" "$b3_since" && bird_established b3 Node_t1 ||
     lab_fail "BIRD b3's 3 s hold session to t1 moved: $(birdc_at b3 show protocols all Node_t1)"
-  [ $((rss_max - rss0)) -lt 16384 ] || lab_fail "ternd's RSS grew by $((rss_max - rss0)) KiB"
+  [ $((rss_max - rss0)) -lt 12288 ] || lab_fail "ternd's RSS grew by $((rss_max - rss0)) KiB"
   [ "$(status t1 | jq -r '.fib.failed, .fib.parked' | tr '\n' ' ')" = "0 0 " ] || lab_fail "t1's FIB: $(status t1 | jq -c .fib)"
   for n in healthz readyz; do
     [ "$(rest t1 -o /dev/null -w '%{http_code}' "http://$rest/$n")" = 200 ] || lab_fail "/$n after the storm"
