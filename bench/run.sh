@@ -89,6 +89,9 @@ from collections import OrderedDict
 
 run_dir, md_path, commit, smoke, wall, failed, bars_text = sys.argv[1:8]
 names = [s[:-3] for s in sys.argv[8:]]
+# The analysis of the missed bars is written by hand below the generated part, under this
+# heading; a new run keeps it (to be re-read against the new numbers) instead of erasing it.
+ANALYSIS = "## What limits the missed bars"
 
 
 def number(v):
@@ -244,12 +247,23 @@ out.append("")
 if missed:
     out.append("## Bars missed")
     out.append("")
-    out.append("Each needs what limits it (perf or callgrind profile) written beside it.")
+    out.append(f"Each needs what limits it (perf or callgrind profile) in \"{ANALYSIS[3:]}\" below.")
     out.append("")
     for m in missed:
         out.append(f"- {m}")
     out.append("")
 
+kept = ""
+if md_path and smoke != "1":
+    try:
+        old = open(md_path).read()
+        if ANALYSIS in old:
+            kept = old[old.index(ANALYSIS):].rstrip("\n")
+    except OSError:
+        pass
+if kept:
+    out.append(kept)
+    out.append("")
 text = "\n".join(out)
 print(text)
 if md_path:
