@@ -34,8 +34,9 @@ def main(local, remote, my_as, base, count, rate, outdir):
     sess = Session(s, my_as, local)
     if not sess.established.wait(60):
         sys.exit("feeder: no session")
-    head = attr(0x40, 1, b"\x00") + attr(0x40, 2, b"\x02\x01" + struct.pack("!I", my_as)) + \
-        attr(0x40, 3, socket.inet_aton(local))
+    # An iBGP peer of ternd's (same AS): an empty AS_PATH and a LOCAL_PREF.
+    head = attr(0x40, 1, b"\x00") + attr(0x40, 2, b"") + attr(0x40, 3, socket.inet_aton(local)) + \
+        attr(0x40, 5, struct.pack("!I", 100))
 
     def announce(i, seq):
         a = head + attr(0xC0, 8, struct.pack("!I", 0x10000000 + (seq & 0xFFFFFFF)))

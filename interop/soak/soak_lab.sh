@@ -143,7 +143,12 @@ end=$((SECONDS + 60))
 while :; do
   kernel_routes t1 > "$LAB_DIR/kernel.txt"
   cmp -s "$LAB_DIR/want.txt" "$LAB_DIR/kernel.txt" && break
-  [ $SECONDS -lt $end ] || lab_fail "t1's kernel differs from the wanted set: $(diff "$LAB_DIR/want.txt" "$LAB_DIR/kernel.txt" | head -20)"
+  if [ $SECONDS -ge $end ]; then
+    first=$(diff "$LAB_DIR/want.txt" "$LAB_DIR/kernel.txt" | awk '/^[<>]/ { print $3; exit }' || true)
+    lab_fail "t1's kernel differs from the wanted set ($(diff "$LAB_DIR/want.txt" "$LAB_DIR/kernel.txt" | grep -c '^[<>]') lines): $(diff "$LAB_DIR/want.txt" "$LAB_DIR/kernel.txt" | head -5)
+ternd's RIB for $first: $(ctl t1 routes "$first" -o json | jq -c .)
+t1's FIB: $(status t1 | jq -c .fib)"
+  fi
   sleep 0.5
 done
 lab_log "t1's kernel: exactly the $(wc -l < "$LAB_DIR/want.txt") wanted routes"
