@@ -662,12 +662,12 @@ time_t time(time_t* t) {
   if (t) *t = ts.tv_sec;
   return ts.tv_sec;
 }
-/* A real clock jump moves the kernel's CLOCK_REALTIME too, so an absolute deadline a program
-   computed from the (jumped) wall clock means the same moment to the kernel. Shifting only
-   what clock_gettime returns would break that: abseil (under gRPC) sleeps with
-   FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME until an absolute wall-clock time, and a deadline an
-   hour behind the kernel's clock returns at once, a spin no real jump causes. So those
-   deadlines go back to the kernel's clock here. */
+/* A real clock jump moves the CLOCK_REALTIME of the kernel too, so an absolute deadline a
+   program computed from the (jumped) wall clock means the same moment to the kernel. Shifting
+   only what clock_gettime returns would break that: abseil (under gRPC) sleeps with
+   FUTEX_WAIT_BITSET and FUTEX_CLOCK_REALTIME until an absolute wall-clock time, and a deadline
+   an hour behind the clock of the kernel returns at once, a spin no real jump causes. So those
+   deadlines are taken back to the clock of the kernel here. */
 long syscall(long n, ...) {
   typedef long (*syscall_fn)(long, ...);
   static syscall_fn real;
