@@ -10,6 +10,8 @@
 #                             table, table-paths, rr, mesh, churn, idle; all without one; root,
 #                             a quiet machine, up to an hour; results in bench/RESULTS.md)
 #   ./tern.sh bench wire|rib|rib-load|fib [ROUTES]  the component benchmarks (rib, fib: root)
+#   ./tern.sh soak [MINUTES]  ternd under churn (1,000 updates/s) and a flapping peer for
+#                             MINUTES (default 60): bounded memory, exact kernel table (root)
 #   ./tern.sh soak-sessions [MINUTES]  sessions to BIRD, FRR, GoBGP, ExaBGP with a 3 s hold
 #                             time must not flap for MINUTES (default 10)
 #   ./tern.sh build           install and build only
@@ -149,6 +151,14 @@ cmd_fuzz() {
   return $rc
 }
 
+cmd_soak() {
+  local minutes=${1:-60}
+  deps
+  build_main
+  log "soak: ternd under churn and flaps for ${minutes} min (progress every minute)"
+  bash interop/soak/soak_lab.sh build/daemon/ternd "$minutes" build/ctl/ternctl
+}
+
 cmd_soak_sessions() {
   local minutes=${1:-10}
   deps
@@ -182,7 +192,8 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   fuzz) shift; cmd_fuzz "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  soak) shift; cmd_soak "$@" ;;
   soak-sessions) shift; cmd_soak_sessions "$@" ;;
   build) deps; build_main ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac

@@ -11,6 +11,7 @@
 
 #include "api/api_server.hpp"
 #include "daemon/api_backend.hpp"
+#include "daemon/memory_trim.hpp"
 #include "daemon/ternd.hpp"
 
 namespace {
@@ -38,6 +39,8 @@ constexpr const char* kUsage = R"(usage: ternd [options]
   --keep-unknown-attributes  pass on optional transitive attributes tern does not know
                          (default: dropped on receipt)
   --log-level L          warn | info | debug (default info)
+  --trim-after SEC       SEC seconds after start, page out the library code only start-up
+                         ran (gRPC, protobuf, OpenSSL) and return free heap (default 20; 0: off)
   --api-socket PATH      gRPC on this unix socket, mode 0600 (default /run/tern/tern.sock;
                          none: off)
   --rest-listen ADDR     REST/JSON gateway (default 127.0.0.1:9179; none: off)
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
   o.node_name = env("NODENAME");
   std::string backend = env("CALICO_NETWORKING_BACKEND");
   std::string level = "info";
+  unsigned trim_after = 20;
   tern::api::ApiServerOptions api;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -146,6 +150,9 @@ int main(int argc, char** argv) {
       if (!parse_number(v, n)) bad(v);
       api.rest_rate = n;
       api.rest_burst = 2.0 * n;
+    } else if (a == "--trim-after") {
+      auto v = value();
+      if (!parse_number(v, trim_after) || trim_after > 86400) bad(v);
     } else if (a == "--log-level") {
       level = value();
       if (level != "warn" && level != "info" && level != "debug") bad(level);
@@ -213,6 +220,17 @@ int main(int argc, char** argv) {
     });
   };
   wait_hup();
+  boost::asio::steady_timer trim_timer(io);
+  if (trim_after > 0) {
+    trim_timer.expires_after(std::chrono::seconds(trim_after));
+    trim_timer.async_wait([](const boost::system::error_code& ec) {
+      if (ec) return;
+      const tern::TrimResult r = tern::trim_startup_memory();
+      spdlog::info("start-up memory handed back: RSS {} -> {} KiB ({} library text ranges)",
+                   r.rss_before_kib, r.rss_after_kib, r.ranges);
+      if (!r.error.empty()) spdlog::warn("trimming start-up memory: {}", r.error);
+    });
+  }
   io.run();
   // API threads may be waiting on the loop: stop them before the loop's objects go.
   api_server.stop();

@@ -1,0 +1,86 @@
+// Which mappings the start-up trim pages out, and that paging them out really frees them.
+#include "daemon/memory_trim.hpp"
+
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace tern {
+namespace {
+
+constexpr const char* kMaps =
+    "55d0c0a00000-55d0c0c00000 r-xp 00020000 08:01 1 /usr/sbin/ternd\n"
+    "7f0000000000-7f0000100000 r--p 00000000 08:01 2 /usr/lib/x86_64-linux-gnu/libgrpc.so.29.0.0\n"
+    "7f0000100000-7f0000500000 r-xp 00100000 08:01 2 /usr/lib/x86_64-linux-gnu/libgrpc.so.29.0.0\n"
+    "7f0000500000-7f0000600000 rw-p 00500000 08:01 2 /usr/lib/x86_64-linux-gnu/libgrpc.so.29.0.0\n"
+    "7f0000600000-7f0000700000 r-xp 00000000 08:01 3 /usr/lib/x86_64-linux-gnu/libc.so.6\n"
+    "7f0000700000-7f0000800000 r-xp 00000000 08:01 4 "
+    "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30\n"
+    "7f0000800000-7f0000900000 r-xp 00000000 08:01 5 "
+    "/usr/lib/x86_64-linux-gnu/libnl-route-3.so.200\n"
+    "7f0000900000-7f0000a00000 r-xp 00000000 08:01 6 /usr/lib/x86_64-linux-gnu/libprotobuf.so.32\n"
+    "7f0000a00000-7f0000b00000 rwxp 00000000 00:00 0 \n"
+    "7f0000b00000-7f0000c00000 r-xp 00000000 08:01 7 /usr/lib/locale/C.utf8/LC_CTYPE\n"
+    "7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0 [vdso]\n"
+    "garbage line\n"
+    "7f0000c00000-7f0000d00000 r-xp 00000000 08:01 8 /opt/lib/libcrypto.so.3 (deleted)";
+
+TEST(MemoryTrim, OnlyLibraryTextOutsideTheHotPathIsChosen) {
+  const auto r = trimmable_text(kMaps, "/usr/sbin/ternd");
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].path, "/usr/lib/x86_64-linux-gnu/libgrpc.so.29.0.0");
+  EXPECT_EQ(r[0].begin, 0x7f0000100000u);
+  EXPECT_EQ(r[0].end, 0x7f0000500000u);
+  EXPECT_EQ(r[1].path, "/usr/lib/x86_64-linux-gnu/libprotobuf.so.32");
+  EXPECT_EQ(r[2].path, "/opt/lib/libcrypto.so.3 (deleted)");
+}
+
+// Resident KiB of the mapping starting at `begin`, from /proc/self/smaps.
+long resident_kib(uintptr_t begin) {
+  std::ifstream in("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    uintptr_t b = 0;
+    if (std::sscanf(line.c_str(), "%lx-", &b) == 1 && line.find(' ') != std::string::npos &&
+        line.find('-') < line.find(' ')) {
+      inside = b == begin;
+      continue;
+    }
+    if (inside && line.rfind("Rss:", 0) == 0) return std::stol(line.substr(4));
+  }
+  return -1;
+}
+
+TEST(MemoryTrim, PagedOutTextLeavesTheResidentSet) {
+  // A library outside the hot path, loaded and its whole text read, as start-up would.
+  void* lib = nullptr;
+  for (const char* name : {"libprotobuf.so.32", "libcrypto.so.3", "libz.so.1"})
+    if ((lib = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
+  ASSERT_NE(lib, nullptr) << dlerror();
+  std::stringstream maps;
+  maps << std::ifstream("/proc/self/maps").rdbuf();
+  const auto ranges = trimmable_text(maps.str(), "");
+  ASSERT_FALSE(ranges.empty()) << maps.str();
+  const TextRange& text = ranges.front();
+  volatile unsigned char sum = 0;
+  for (uintptr_t a = text.begin; a < text.end; a += 4096)
+    sum = sum + *reinterpret_cast<const unsigned char*>(a);
+  const long before = resident_kib(text.begin);
+  ASSERT_GT(before, 0) << text.path;
+
+  const TrimResult res = trim_startup_memory();
+  EXPECT_EQ(res.error, "");
+  EXPECT_GE(res.ranges, 1u);
+  const long after = resident_kib(text.begin);
+  EXPECT_LT(after, before / 4) << text.path << " text resident " << before << " KiB before, "
+                               << after << " after";
+  EXPECT_GT(res.rss_before_kib, 0u);
+  dlclose(lib);
+}
+
+}  // namespace
+}  // namespace tern
