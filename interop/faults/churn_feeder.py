@@ -10,7 +10,9 @@ session it sends its whole table, then End-of-RIB:
     via NH_B, withdrawn.
 Once DIR/churn.go exists it churns: every 50 ms the next RATE/20 churning prefixes move on to
 their next state (A -> B -> withdrawn -> A ...), with a MED that changes each pass, packed into
-UPDATEs of up to 4,096 bytes. While no session is up the churn waits. Once DIR/churn.stop exists
+UPDATEs of up to 4,096 bytes. The churn goes on while no session is up (the world changes
+while the node is down: the next session's table differs from what it had). Once DIR/churn.stop
+exists
 it sends the final state (even churning prefixes via NH_B, odd ones withdrawn), writes
 DIR/want.txt (the node's kernel routes it expects: "unicast PREFIX NH IFACE", sorted) and
 DIR/stable.txt (the stable prefixes as `ip route` prints them), prints "final", and keeps the
@@ -195,7 +197,8 @@ class Feeder:
             if self.cursor == len(self.churn):
                 self.cursor = 0
                 self.passes += 1
-        self.send(self.churn_messages(idx))
+        if self.sock:
+            self.send(self.churn_messages(idx))
         self.stats["changes"] += n
 
     def final(self):
@@ -239,9 +242,10 @@ class Feeder:
             if self.sock and now - self.last_ka > 10:
                 self.send([msg(4, b"")])
                 self.last_ka = now
-            if self.sock and not self.stats["final"]:
+            if not self.stats["final"]:
                 if os.path.exists(stop):
-                    self.final()
+                    if self.sock:
+                        self.final()
                 elif os.path.exists(go):
                     self.step()
             if now >= next_stats:

@@ -3,8 +3,9 @@
 
 usage: crowd.py list COUNT
          prints "ADDRESS PREFIX" for each speaker
-       crowd.py run REMOTE MY_AS NEXT_HOP COUNT STATS_FILE
-         runs them
+       crowd.py run REMOTE MY_AS NEXT_HOP COUNT STATS_FILE [START_MS]
+         runs them: listening at once, connecting the moment REMOTE's first connection
+         arrives (it is then dialling all of them: collisions) or at START_MS (Unix time, ms)
 
 Speaker i has the address 10.99.<i/250>.<i%250+1> (on the crowd namespace's lo) and
 announces 10.98.<i/4>.<i%4*64>/26 with NEXT_HOP (the crowd's address on the bridge: the
@@ -84,8 +85,12 @@ async def read_msg(reader):
 STATS = {
     "count": 0, "established": 0, "ever_established": 0, "resets": 0, "collisions": 0,
     "incoming": 0, "connect_errors": 0, "notifications": {}, "updates_in": 0,
-    "all_established_s": None,
+    "all_established_s": None, "start_unix_ms": None, "closed_by_remote": 0,
 }
+GO = None  # set by REMOTE's first connection
+# Set once every speaker's first connection attempt is under way: REMOTE's connections wait for
+# it before the OPEN exchange, so both connections of a speaker are opening at once.
+DIALLED = None
 
 
 class Conn:
@@ -112,6 +117,7 @@ class Speaker:
         self.down = asyncio.Event()
 
     async def connect_loop(self):
+        first = True
         while True:
             if self.session is None and not self.conns:
                 try:
@@ -119,7 +125,11 @@ class Speaker:
                                                          local_addr=(self.addr, 0))
                 except OSError:
                     STATS["connect_errors"] += 1
-                else:
+                    r = None
+                if first:
+                    first = False
+                    dialled()
+                if r is not None:
                     await self.run(Conn(r, w, True))
             if self.session is not None:
                 self.down.clear()
@@ -127,10 +137,17 @@ class Speaker:
             await asyncio.sleep(1.0)
 
     async def run(self, c):
+        if not c.outgoing:
+            await DIALLED.wait()
         self.conns.add(c)
         try:
             await self.handshake(c)
-        except (OSError, asyncio.IncompleteReadError, ValueError, asyncio.TimeoutError):
+        except asyncio.IncompleteReadError:
+            # REMOTE closed it: a collision it resolved (or a connection it refused).
+            STATS["closed_by_remote"] += 1
+            c.close()
+            return
+        except (OSError, ValueError, asyncio.TimeoutError):
             c.close()
             return
         finally:
@@ -220,6 +237,12 @@ class Speaker:
             c.writer.write(KEEPALIVE)
 
 
+def dialled():
+    STATS["dialled"] = STATS.get("dialled", 0) + 1
+    if STATS["dialled"] == STATS["count"]:
+        DIALLED.set()
+
+
 def note(body):
     key = "%d/%d" % (body[0], body[1]) if len(body) >= 2 else "?"
     STATS["notifications"][key] = STATS["notifications"].get(key, 0) + 1
@@ -233,8 +256,10 @@ async def write_stats(path):
         await asyncio.sleep(1)
 
 
-async def main(remote, my_as, next_hop, count, stats_path):
-    global T0
+async def main(remote, my_as, next_hop, count, stats_path, start_ms):
+    global T0, GO, DIALLED
+    GO = asyncio.Event()
+    DIALLED = asyncio.Event()
     speakers = {}
     for i in range(count):
         s = Speaker(i, remote, my_as, next_hop)
@@ -243,6 +268,7 @@ async def main(remote, my_as, next_hop, count, stats_path):
 
     async def incoming(reader, writer):
         STATS["incoming"] += 1
+        GO.set()
         s = speakers.get(writer.get_extra_info("sockname")[0])
         if s is None:
             writer.close()
@@ -252,7 +278,12 @@ async def main(remote, my_as, next_hop, count, stats_path):
     server = await asyncio.start_server(incoming, "0.0.0.0", 179, backlog=4096,
                                         reuse_address=True)
     asyncio.ensure_future(write_stats(stats_path))
+    try:
+        await asyncio.wait_for(GO.wait(), max(0.0, start_ms / 1000 - time.time()))
+    except asyncio.TimeoutError:
+        pass
     T0 = time.monotonic()
+    STATS["start_unix_ms"] = int(time.time() * 1000)
     print("connecting %d speakers" % count, flush=True)
     await asyncio.gather(*(s.connect_loop() for s in speakers.values()))
     server.close()
@@ -267,4 +298,6 @@ if __name__ == "__main__":
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     T0 = time.monotonic()
-    asyncio.run(main(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]))
+    start = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+    asyncio.run(main(sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6],
+                     start))
