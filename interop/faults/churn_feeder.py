@@ -9,7 +9,7 @@ session it sends its whole table, then End-of-RIB:
   - the churning half, CHURN /32s in 10.101.0.0/16, each in one of three states: via NH_A,
     via NH_B, withdrawn.
 Once DIR/churn.go exists it churns: every 50 ms the next RATE/20 churning prefixes move on to
-their next state (A -> B -> withdrawn -> A ...), with a MED that changes each pass, packed into
+their next state (A -> withdrawn -> B -> A ...), with a MED that changes each pass, packed into
 UPDATEs of up to 4,096 bytes. The churn goes on while no session is up (the world changes
 while the node is down: the next session's table differs from what it had). Once DIR/churn.stop
 exists
@@ -30,6 +30,7 @@ import time
 MARKER = b"\xff" * 16
 RATE = 10000  # churning prefix changes a second
 A, B, GONE = 0, 1, 2
+NEXT = {A: GONE, GONE: B, B: A}  # withdrawals from the first pass on
 
 
 def msg(t, body):
@@ -190,7 +191,7 @@ class Feeder:
         idx = []
         for _ in range(n):
             j = self.cursor
-            self.state[j] = (self.state[j] + 1) % 3
+            self.state[j] = NEXT[self.state[j]]
             self.med[j] = self.passes
             idx.append(j)
             self.cursor += 1
