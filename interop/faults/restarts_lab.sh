@@ -74,10 +74,11 @@ tcp_ext() {
 
 CROWD=1000
 CROWD_AS=65099
-# Seconds from the crowd's start to all 1,000 Established in ternd's status. Measured: 2-4 s
-# alone, 4-8 s next to a build (ternd processes 1,000 OPENs, collisions and 1,000 catch-ups
-# through 32 update-group slots on one thread; Python runs the 1,000 speakers on one core).
-# Four times the worst seen, for a loaded 2-core machine.
+# Seconds from the crowd's dial to all 1,000 Established in ternd's status. Measured 1.2-1.5 s
+# (the crowd itself sees all up after 0.3-0.8 s; ternd's status file is written once a second),
+# alone and with two other labs running (load 7 on 2 cores): ternd takes 1,000 OPENs, resolves
+# 1,000 collisions and runs 1,000 catch-ups through 32 update-group slots on one thread, with
+# about 0.2 s of CPU. The bound leaves room for a starved Python crowd on a loaded machine.
 CROWD_BOUND=30
 
 # crowd_established: how many crowd sessions ternd's status file shows Established.
