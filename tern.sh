@@ -72,7 +72,7 @@ build_asan() {
   cmake --build build-asan -j "$JOBS" --target tern_wire_tests tern_fsm_tests tern_session_tests \
     tern_rib_tests tern_speaker_tests tern_speaker_md5_tests tern_fib_tests tern_fib_learn_tests \
     tern_selector_tests tern_runtime_tests tern_planner_tests tern_intent_tests tern_store_tests \
-    tern_api_tests tern_ctl_tests
+    tern_api_tests tern_ctl_tests tern_fd_limit_tests tern_speaker_restart_tests
 }
 
 build_tsan() {

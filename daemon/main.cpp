@@ -11,6 +11,7 @@
 
 #include "api/api_server.hpp"
 #include "daemon/api_backend.hpp"
+#include "daemon/fd_limit.hpp"
 #include "daemon/memory_trim.hpp"
 #include "daemon/ternd.hpp"
 
@@ -177,6 +178,11 @@ int main(int argc, char** argv) {
   }
   spdlog::set_default_logger(spdlog::stderr_color_mt("ternd"));
   spdlog::set_level(spdlog::level::from_str(level));
+  if (const auto fds = tern::raise_fd_limit(); !fds.error.empty()) {
+    spdlog::warn("open-file limit stays at {}: {}", fds.before, fds.error);
+  } else if (fds.now != fds.before) {
+    spdlog::info("open-file limit raised from {} to {}", fds.before, fds.now);
+  }
 
   tern::bgp::asio::io_context io;
   tern::Ternd ternd(io, o);

@@ -142,6 +142,11 @@ void Speaker::start() {
     p->session->start();
 }
 
+void Speaker::restart_done() {
+  for (auto& [id, p] : peers_)
+    p->session->restart_done();
+}
+
 void Speaker::stop() {
   for (auto& [id, p] : peers_) {
     p->session->stop("tern stopping");

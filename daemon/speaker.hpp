@@ -65,6 +65,8 @@ class Speaker {
   void remove_peer(rib::PeerId id);
   void start();
   void stop();
+  // Our own restart is over: sessions opened from now on no longer say we are restarting.
+  void restart_done();
 
   // Routes this node originates (its blocks, borrowed /32s).
   void originate(const bgp::Prefix& p, bgp::PathAttributes attrs);

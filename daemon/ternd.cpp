@@ -286,6 +286,8 @@ void Ternd::check_initial_sync() {
   if (initial_sync_sent_) return;
   if (speaker_ && !speaker_->initial_exchange_done()) return;
   initial_sync_sent_ = true;
+  // Our restart, if this was one, is over: sessions opened from now on say so.
+  if (speaker_) speaker_->restart_done();
   if (!writer_) return;
   if (speaker_) {
     for (const auto& p : leftovers_) {
@@ -330,6 +332,10 @@ TerndStatus Ternd::status() const {
 
 void Ternd::tick() {
   check_initial_sync();
+  // A peer that never comes back does not keep us restarting past the FIB's own deferral.
+  if (speaker_ && restarting_ && !initial_sync_sent_ &&
+      std::chrono::steady_clock::now() - bgp_started_ >= options_.writer.stale_deferral)
+    speaker_->restart_done();
   write_status();
   timer_.expires_after(std::chrono::seconds(1));
   timer_.async_wait([this](const boost::system::error_code& ec) {

@@ -50,6 +50,10 @@ void Session::start() {
   handle(Event{config_.passive ? EventType::kManualStartPassive : EventType::kManualStart, {}});
 }
 
+void Session::restart_done() {
+  if (config_.settings.graceful_restart) config_.settings.graceful_restart->restarting = false;
+}
+
 void Session::stop(std::string_view reason) {
   Event e{EventType::kManualStop, {}};
   if (!reason.empty()) e.notification = Notification::shutdown(err::kAdminShutdown, reason);

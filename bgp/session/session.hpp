@@ -87,6 +87,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void automatic_stop(Notification n, std::string reason, Millis restart_after);
   // An incoming connection from this peer, handed over by the Listener.
   void accept(asio::ip::tcp::socket socket);
+  // Our restart is over: OPENs from now on carry the Restart State bit clear (RFC 4724 3). A
+  // peer seeing it set stops waiting for our End-of-RIB, which is right only while we restart:
+  // a restarting BIRD would prune its kernel table before our routes arrive.
+  void restart_done();
 
   // Queues an UPDATE (Established only); returns false if it could not be encoded.
   bool send(const Message& m);
