@@ -180,17 +180,22 @@ def touch(path, text=""):
     os.replace(path + ".tmp", path)
 
 
+def dial(local, remote):
+    """A blocking socket connected from local to remote:179, retried until the DUT listens."""
+    while True:
+        try:
+            s = socket.create_connection((remote, 179), timeout=2, source_address=(local, 0))
+            s.settimeout(None)
+            return s
+        except OSError:
+            time.sleep(0.2)
+
+
 def feeder(args):
     local, remote, my_as, base, count, rate, seconds, outdir = args
     my_as, count, rate, seconds = int(my_as), int(count), float(rate), float(seconds)
     pfx = Prefixes(base, count)
-    while True:
-        try:
-            s = socket.create_connection((remote, 179), timeout=2, source_address=(local, 0))
-            break
-        except OSError:
-            time.sleep(0.2)
-    s.settimeout(None)
+    s = dial(local, remote)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sess = Session(s, my_as, local)
     if not sess.established.wait(60):

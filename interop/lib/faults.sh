@@ -119,15 +119,6 @@ tern_stale() {
   ctl t1 routes "$1" -o json | jq -e '[.routes[]?.paths[]? | select(.stale)] | length >= 1' > /dev/null
 }
 tern_gone() { ctl t1 routes "$1" -o json | jq -e '[.routes[]?.paths[]?] | length == 0' > /dev/null; }
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-# cpu_ticks PID: user + system time in clock ticks.
-cpu_ticks() {
-  local stat
-  stat=$(cat "/proc/$1/stat")
-  stat=${stat##*) }
-  set -- $stat
-  echo $((${12} + ${13}))
-}
 
 # The intent as ternctl shows it, every kind, and its revision.
 intent_dump() {

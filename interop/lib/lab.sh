@@ -63,6 +63,17 @@ lab_proc_start() {
   echo "${20}"
 }
 
+# rss_kib PID: the process's resident set in KiB.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# cpu_ticks PID: its user + system time in clock ticks.
+cpu_ticks() {
+  local stat
+  stat=$(cat "/proc/$1/stat")
+  stat=${stat##*) }
+  set -- $stat
+  echo $((${12} + ${13}))
+}
+
 # lab_track_pid PID: kill PID at cleanup and record it with its start time.
 lab_track_pid() {
   LAB_PIDS+=("$1")

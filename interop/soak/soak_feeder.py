@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
                                 "workloads"))
-from churn_peers import Prefixes, Session, attr, msg, touch  # noqa: E402
+from churn_peers import Prefixes, Session, attr, dial, msg, touch  # noqa: E402
 
 
 def main(local, remote, my_as, base, count, rate, outdir):
@@ -24,14 +24,7 @@ def main(local, remote, my_as, base, count, rate, outdir):
     pfx = Prefixes(base, count)
     stop = [False]
     signal.signal(signal.SIGUSR1, lambda *_: stop.__setitem__(0, True))
-    while True:
-        try:
-            s = socket.create_connection((remote, 179), timeout=2, source_address=(local, 0))
-            break
-        except OSError:
-            time.sleep(0.2)
-    s.settimeout(None)
-    sess = Session(s, my_as, local)
+    sess = Session(dial(local, remote), my_as, local)
     if not sess.established.wait(60):
         sys.exit("feeder: no session")
     # An iBGP peer of ternd's (same AS): an empty AS_PATH and a LOCAL_PREF.

@@ -78,14 +78,6 @@ FEEDER_PID=$LAB_LAST_PID
 wait_sessions 30 t1 "$S_FEED"
 B2_SINCE=$(bird_since_ms b2 "$(calico_mesh_name "${ADDR[t1]}")")
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-cpu_ticks() {
-  local stat
-  stat=$(cat "/proc/$1/stat")
-  stat=${stat##*) }
-  set -- $stat
-  echo $((${12} + ${13}))
-}
 
 TOTAL=$((MINUTES * 60))
 WARM=$((TOTAL / 5))
