@@ -7,9 +7,8 @@
 // libraries stays resident in a node that never calls them again. In a pod, that is memory
 // charged to tern for nothing. trim_startup_memory() pages that text out (the kernel drops
 // the pages no other process maps, and unmaps the rest from ternd) and returns the heap's free
-// pages. What is
-// used later simply faults back in. The C and C++ runtimes, netlink, logging and ternd's own
-// code, which every BGP message and route write runs through, are left alone.
+// pages; what is used later simply faults back in. The C and C++ runtimes, netlink, logging
+// and ternd's own code, which every BGP message and route write runs through, are left alone.
 
 #include <cstddef>
 #include <cstdint>
