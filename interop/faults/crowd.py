@@ -156,15 +156,19 @@ class Speaker:
             return
         await self.established(c)
 
-    async def handshake(self, c):
-        c.writer.write(open_msg(self.my_as, self.addr))
+    async def expect(self, c, want):
+        """The body of the next message of type WANT on c; a NOTIFICATION ends the handshake."""
         while True:
             typ, body = await asyncio.wait_for(read_msg(c.reader), 60)
             if typ == 3:
                 note(body)
                 raise ValueError("notification")
-            if typ == 1:
-                break
+            if typ == want:
+                return body
+
+    async def handshake(self, c):
+        c.writer.write(open_msg(self.my_as, self.addr))
+        body = await self.expect(c, 1)
         c.got_open = True
         remote_id = ip_int(socket.inet_ntoa(body[5:9]))
         hold = struct.unpack("!H", body[3:5])[0]
@@ -186,13 +190,7 @@ class Speaker:
                 c.close(CEASE_COLLISION)
                 raise ValueError("collision lost")
         c.writer.write(KEEPALIVE)
-        while True:
-            typ, body = await asyncio.wait_for(read_msg(c.reader), 60)
-            if typ == 3:
-                note(body)
-                raise ValueError("notification")
-            if typ == 4:
-                break
+        await self.expect(c, 4)
         if self.session is not None:  # the other connection got there first
             STATS["collisions"] += 1
             c.close(CEASE_COLLISION)
