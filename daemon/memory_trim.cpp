@@ -22,9 +22,11 @@ namespace {
 
 // Libraries every BGP message, route write or log line runs through: faulting them back in
 // would only move the cost onto the first UPDATE.
-constexpr std::array kKeep = {"/libc.so",   "/libm.so",       "/libstdc++.so", "/libgcc_s.so",
-                              "/ld-linux",  "/libpthread.so", "/libnl-",       "/libspdlog.so",
-                              "/libfmt.so", "/libdl.so"};
+constexpr std::array kKeep = {"/libc.so", "/libm.so", "/libstdc++.so", "/libgcc_s.so", "/ld-linux",
+                              "/libpthread.so", "/libnl-", "/libspdlog.so", "/libfmt.so",
+                              "/libdl.so",
+                              // Sanitizer runtimes run with every instruction of a checked build.
+                              "/libasan.so", "/libubsan.so", "/libtsan.so"};
 
 bool kept(std::string_view path) {
   for (std::string_view k : kKeep)
