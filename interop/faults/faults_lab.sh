@@ -626,13 +626,10 @@ scenario_clock_jump() {
 # reconnects whenever ternd closes, and prints "table prefixes=N" at each End-of-RIB.
 STUCK_PY='
 import socket, struct, sys, time, select
-mode, local, remote, my_as = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-def msg(t, body):
-    return b"\xff" * 16 + struct.pack("!HB", 19 + len(body), t) + body
-KEEPALIVE = msg(4, b"")
-caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", my_as)
-opt = bytes([2, len(caps)]) + caps
-OPEN = msg(1, struct.pack("!BHH4sB", 4, my_as if my_as < 65536 else 23456, 3, socket.inet_aton(local), len(opt)) + opt)
+mode, local, remote, my_as, lib = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+sys.path.insert(0, lib)
+from churn_peers import KEEPALIVE, open_msg, split_messages as messages
+OPEN = open_msg(my_as, local, hold=3)
 def connect(rcvbuf):
     while True:
         s = socket.socket()
@@ -647,13 +644,6 @@ def connect(rcvbuf):
         except OSError:
             s.close()
             time.sleep(0.5)
-def messages(buf):
-    out = []
-    while len(buf) >= 19 and len(buf) >= struct.unpack("!H", buf[16:18])[0]:
-        n = struct.unpack("!H", buf[16:18])[0]
-        out.append(buf[:n])
-        buf = buf[n:]
-    return out, buf
 def nlri(data):
     out, i = [], 0
     while i < len(data):
@@ -800,7 +790,7 @@ scenario_peer_stops_reading() {
   rss0=$(rss_kib "$pid")
   rss_max=$rss0
   printf '%s' "$STUCK_PY" > "$LAB_DIR/stuck.py"
-  lab_spawn stuck "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" stuck "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as
+  lab_spawn stuck "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" stuck "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as "$HERE/../../bench/workloads"
   local stuck_pid=$LAB_LAST_PID
   wait_sessions 20 t1 "$s"
   local up_ms hold
@@ -845,7 +835,7 @@ scenario_peer_stops_reading() {
   for i in "${STUCK_PFX[@]}"; do want+=("unicast $i ${ADDR[b3]} IFACE"); done
   expect_kernel 10 t1 "${want[@]}"
   # A peer that reads, in its place: the session comes back and carries the whole table.
-  lab_spawn reader "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" reader "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as
+  lab_spawn reader "${NODE_NS[stuck]}" python3 -u "$LAB_DIR/stuck.py" reader "${ADDR[stuck]}" "${ADDR[t1]}" $stuck_as "$HERE/../../bench/workloads"
   wait_sessions 40 t1 "$s"
   lab_wait_for 20 "the new peer gets all $n prefixes" grep -q "^table prefixes=$n\$" "$LAB_DIR/reader.out"
   [ "$(established_count "$s")" = 2 ] || lab_fail "the stuck peer's session: $(peer_status "$s")"
