@@ -12,8 +12,7 @@ Once DIR/churn.go exists it churns: every 50 ms the next RATE/20 churning prefix
 their next state (A -> withdrawn -> B -> A ...), with a MED that changes each pass, packed into
 UPDATEs of up to 4,096 bytes. The churn goes on while no session is up (the world changes
 while the node is down: the next session's table differs from what it had). Once DIR/churn.stop
-exists
-it sends the final state (even churning prefixes via NH_B, odd ones withdrawn), writes
+exists it sends the final state (even churning prefixes via NH_B, odd ones withdrawn), writes
 DIR/want.txt (the node's kernel routes it expects: "unicast PREFIX NH IFACE", sorted) and
 DIR/stable.txt (the stable prefixes as `ip route` prints them), prints "final", and keeps the
 session up. DIR/feeder.stats (JSON), every 200 ms: sessions so far, tables sent, churn changes.
@@ -27,18 +26,13 @@ import struct
 import sys
 import time
 
-MARKER = b"\xff" * 16
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
+                                "workloads"))
+from churn_peers import KEEPALIVE, attr, msg, open_msg  # noqa: E402  (BGP framing, shared)
+
 RATE = 10000  # churning prefix changes a second
 A, B, GONE = 0, 1, 2
 NEXT = {A: GONE, GONE: B, B: A}  # withdrawals from the first pass on
-
-
-def msg(t, body):
-    return MARKER + struct.pack("!HB", 19 + len(body), t) + body
-
-
-def attr(flags, code, val):
-    return struct.pack("!BBB", flags, code, len(val)) + val
 
 
 def host(base, i):
@@ -144,12 +138,8 @@ class Feeder:
         self.sock = conn
         self.buf = b""
         conn.settimeout(30)
-        caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", self.my_as)
-        opt = bytes([2, len(caps)]) + caps
-        two = self.my_as if self.my_as < 65536 else 23456
         try:
-            conn.sendall(msg(1, struct.pack("!BHH4sB", 4, two, 90, socket.inet_aton(self.nh[0]),
-                                            len(opt)) + opt) + msg(4, b""))
+            conn.sendall(open_msg(self.my_as, self.nh[0]) + KEEPALIVE)
             # The node's OPEN and KEEPALIVE: read until the KEEPALIVE.
             need_ka = True
             while need_ka:

@@ -27,6 +27,10 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench",
+                                "workloads"))
+from churn_peers import KEEPALIVE, attr, msg, open_msg  # noqa: E402  (BGP framing, shared)
+
 MARKER = b"\xff" * 16
 HOLD = 90
 
@@ -43,25 +47,8 @@ def ip_int(a):
     return struct.unpack("!I", socket.inet_aton(a))[0]
 
 
-def msg(t, body):
-    return MARKER + struct.pack("!HB", 19 + len(body), t) + body
-
-
-KEEPALIVE = msg(4, b"")
 END_OF_RIB = msg(2, b"\x00\x00\x00\x00")
 CEASE_COLLISION = msg(3, bytes([6, 7]))
-
-
-def attr(flags, code, val):
-    return struct.pack("!BBB", flags, code, len(val)) + val
-
-
-def open_msg(my_as, router_id):
-    caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", my_as)
-    opt = bytes([2, len(caps)]) + caps
-    two_octet = my_as if my_as < 65536 else 23456
-    return msg(1, struct.pack("!BHH4sB", 4, two_octet, HOLD, socket.inet_aton(router_id),
-                              len(opt)) + opt)
 
 
 def update(my_as, next_hop, pfx):
@@ -167,7 +154,7 @@ class Speaker:
                 return body
 
     async def handshake(self, c):
-        c.writer.write(open_msg(self.my_as, self.addr))
+        c.writer.write(open_msg(self.my_as, self.addr, HOLD))
         body = await self.expect(c, 1)
         c.got_open = True
         remote_id = ip_int(socket.inet_ntoa(body[5:9]))
