@@ -952,11 +952,18 @@ scenario_node_subnet_change() {
   done
   lab_wait_for 40 "nothing stale left" bash -c "[ \"\$(jq -r '.fib.stale' '$LAB_DIR/t1.json')\" = 0 ]"
   expect_kernel 5 t1 "$(shape t1)" "$(cs_shape b2 near)" "$(cs_shape b3 near)"
-  local sessions_from
-  sessions_from=$(ip netns exec "${NODE_NS[t1]}" ss -Htn state established '( sport = :179 or dport = :179 )' | awk '{print $3}' | sort -u | tr '\n' ' ')
-  lab_log "renumbered: sessions and routes back in $((SECONDS - t0)) s; t1's BGP connections from: $sessions_from"
-  grep -q "$new:" <<< "$sessions_from" && ! grep -q "$old:" <<< "$sessions_from" ||
-    lab_fail "t1's BGP connections are not all from $new: $sessions_from"
+  # The old speaker's sockets close as its sessions unwind, which can take a moment.
+  only_new() {
+    local from
+    from=$(ip netns exec "${NODE_NS[t1]}" ss -Htn state established '( sport = :179 or dport = :179 )' | awk '{print $3}' | sort -u | tr '\n' ' ')
+    grep -q "$new:" <<< "$from" && ! grep -q "$old:" <<< "$from"
+  }
+  local end=$((SECONDS + 15))
+  until only_new; do
+    [ $SECONDS -lt $end ] || lab_fail "t1's BGP connections are not all from $new: $(ip netns exec "${NODE_NS[t1]}" ss -Htn state established '( sport = :179 or dport = :179 )' | awk '{print $3}' | tr '\n' ' ')"
+    sleep 0.5
+  done
+  lab_log "renumbered: sessions and routes back in $((SECONDS - t0)) s; t1's BGP connections all from $new"
   sleep 0.5
   # Every session restarted, but the kernel kept the routes through it.
   if grep -E '^Deleted .*10\.244\.' "$mon" > "$LAB_DIR/deleted.txt"; then
