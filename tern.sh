@@ -5,7 +5,8 @@
 #   ./tern.sh demo            install, build, run the live demo lab until Ctrl-C (root)
 #   ./tern.sh demo --down     remove what a demo that died left behind
 #   ./tern.sh test            install, build (normal, ASan+UBSan, TSan, fuzz) and run every test
-#   ./tern.sh fuzz [SECONDS]  run every libFuzzer target SECONDS each (default 600)
+#   ./tern.sh fuzz [SECONDS [TARGET...]]  run the libFuzzer targets (all without TARGET) for
+#                             SECONDS of CPU each (default 600), one per core at a time
 #   ./tern.sh bench [WORKLOAD...]  tern side by side with BIRD, FRR and GoBGP (WORKLOAD:
 #                             table, table-paths, rr, mesh, churn, idle; all without one; root,
 #                             a quiet machine, up to an hour; results in bench/RESULTS.md)
@@ -140,14 +141,25 @@ cmd_demo() {
 
 cmd_fuzz() {
   local seconds=${1:-600}
+  [ $# -gt 0 ] && shift
+  local targets=${*:-$FUZZ_TARGETS}
   deps
   build_fuzz
-  local rc=0
-  for t in $FUZZ_TARGETS; do
-    log "fuzz_$t for ${seconds}s"
-    tests/fuzz/run_fuzz.sh "build-fuzz/tests/fuzz/fuzz_$t" build-fuzz/tests/fuzz/make_seeds \
-      tests/vectors build-fuzz/fuzz-work "$t" "$seconds" || rc=1
+  # FUZZ_JOBS targets at a time (default: one per core), niced so builds beside a campaign
+  # stay usable; each target's budget is CPU time, so sharing the machine costs only wall time.
+  local jobs=${FUZZ_JOBS:-$JOBS} work=build-fuzz/fuzz-work rc=0 pids=() t
+  mkdir -p "$work"
+  log "fuzzing ${targets// /, } for ${seconds} CPU-s each, ${jobs} at a time"
+  for t in $targets; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || rc=1; done
+    log "fuzz_$t started"
+    nice -n 19 tests/fuzz/run_fuzz.sh "build-fuzz/tests/fuzz/fuzz_$t" \
+      build-fuzz/tests/fuzz/make_seeds tests/vectors "$work" "$t" "$seconds" \
+      > "$work/$t.summary" 2>&1 &
+    pids+=($!)
   done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  for t in $targets; do cat "$work/$t.summary"; done
   return $rc
 }
 
@@ -195,5 +207,5 @@ case "${1:-}" in
   soak) shift; cmd_soak "$@" ;;
   soak-sessions) shift; cmd_soak_sessions "$@" ;;
   build) deps; build_main ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  *) sed -n '2,18p' "$0"; exit 2 ;;
 esac
