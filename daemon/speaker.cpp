@@ -15,6 +15,11 @@ constexpr size_t kLowWater = 64 * 1024;
 // The export cache is dropped whole when it grows past this (attribute sets come and go).
 constexpr size_t kCacheLimit = 1 << 16;
 
+// Two paths with the same attributes from the same peer are exported alike to any group.
+bool same_source(const rib::Path& a, const rib::Path& b) {
+  return a.attrs == b.attrs && a.peer == b.peer;
+}
+
 // BIRD's default ("graceful restart aware"): we keep a restarting peer's routes; we preserve
 // no forwarding state of our own across a restart, so no family is listed.
 bgp::GracefulRestartCap helper_capability() {
@@ -478,15 +483,45 @@ Speaker::GroupKey Speaker::key_for(const Peer& p, int family) const {
   return k;
 }
 
-rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Path& path) {
+bool Speaker::passes(const Group& g, const bgp::Prefix& p, const rib::Path& path,
+                     rib::RouteFilter::Verdict& verdict) const {
   // Never back to where it came from. With several members the one that sent it gets it too
   // and drops it by its own loop checks (FRR's update groups do the same): one encoding for
   // the whole group is worth that.
-  if (path.peer != rib::kLocalPeer && g.members.size() == 1 && g.members[0]->id == path.peer)
-    return nullptr;
   const bool local = path.peer == rib::kLocalPeer;
-  const auto verdict = g.key.filter.decide(p, local);
-  if (!verdict.accept) return nullptr;
+  if (!local && g.members.size() == 1 && g.members[0]->id == path.peer) return false;
+  verdict = g.key.filter.decide(p, local);
+  return verdict.accept;
+}
+
+bool Speaker::loops_back(const Group& g, const bgp::PathAttributes& a) const {
+  // An eBGP peer would discard a path through its own AS (RFC 4271 9.1.2): not sent.
+  return g.key.ebgp && a.as_path && rib::count_as(*a.as_path, g.key.peer_as) > 0;
+}
+
+rib::PathOrigin Speaker::origin_of(const rib::Path& path) const {
+  rib::PathOrigin origin;
+  origin.local = path.peer == rib::kLocalPeer;
+  if (!origin.local) {
+    auto src = peers_.find(path.peer);
+    if (src != peers_.end()) {
+      origin.ebgp = src->second->policy.ebgp;
+      origin.from_rr_client = src->second->policy.rr_client;
+      origin.peer_router_id = src->second->router_id;
+    }
+  }
+  return origin;
+}
+
+bool Speaker::sends(const Group& g, const bgp::Prefix& p, const rib::Path& path) const {
+  rib::RouteFilter::Verdict verdict;
+  return passes(g, p, path, verdict) && !loops_back(g, path.attrs->attrs()) &&
+         rib::may_export(origin_of(path), g.policy, me_);
+}
+
+rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Path& path) {
+  rib::RouteFilter::Verdict verdict;
+  if (!passes(g, p, path, verdict)) return nullptr;
   const Group::CacheKey key{path.attrs.get(), rib::PeerId{path.peer}, verdict.communities};
   if (g.last && g.last_key == key) return g.last->exported;
   if (auto it = g.cache.find(key); it != g.cache.end()) {
@@ -497,19 +532,8 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
 
   rib::AttrRef out;
   const bgp::PathAttributes& in = path.attrs->attrs();
-  // An eBGP peer would discard a path through its own AS (RFC 4271 9.1.2): not sent.
-  if (!(g.key.ebgp && in.as_path && rib::count_as(*in.as_path, g.key.peer_as) > 0)) {
-    rib::PathOrigin origin;
-    origin.local = local;
-    if (!origin.local) {
-      auto src = peers_.find(path.peer);
-      if (src != peers_.end()) {
-        origin.ebgp = src->second->policy.ebgp;
-        origin.from_rr_client = src->second->policy.rr_client;
-        origin.peer_router_id = src->second->router_id;
-      }
-    }
-    if (auto a = rib::export_attrs(in, origin, g.policy, me_))
+  if (!loops_back(g, in)) {
+    if (auto a = rib::export_attrs(in, origin_of(path), g.policy, me_))
       out = pool_.intern(g.key.filter.apply(std::move(*a), verdict.communities));
   }
   if (g.cache.size() >= kCacheLimit) forget_exports(g);
@@ -540,24 +564,27 @@ void Speaker::changed(Family f, const rib::BestChange& c) {
       for (const auto& b : c.before) {
         auto a = std::find_if(c.after.begin(), c.after.end(),
                               [&](const rib::Path& x) { return x.out_id == b.out_id; });
-        const rib::AttrRef was = export_path(*g, c.prefix, b);
         if (a == c.after.end()) {
-          if (was) g->out->withdraw_path(c.prefix, b.out_id);
-        } else if (was != export_path(*g, c.prefix, *a)) {
+          if (sends(*g, c.prefix, b)) g->out->withdraw_path(c.prefix, b.out_id);
+        } else if (!same_source(b, *a) &&
+                   export_path(*g, c.prefix, b) != export_path(*g, c.prefix, *a)) {
           differs = true;
         }
       }
       for (const auto& a : c.after) {
         const bool fresh = std::none_of(c.before.begin(), c.before.end(),
                                         [&](const rib::Path& x) { return x.out_id == a.out_id; });
-        if (fresh && export_path(*g, c.prefix, a)) differs = true;
+        if (fresh && sends(*g, c.prefix, a)) differs = true;
       }
+    } else if (!c.before.empty() && !c.after.empty()) {
+      const rib::Path& b = c.before.front();
+      const rib::Path& a = c.after.front();
+      differs = !same_source(b, a) && export_path(*g, c.prefix, b) != export_path(*g, c.prefix, a);
     } else {
-      const rib::AttrRef was =
-          c.before.empty() ? nullptr : export_path(*g, c.prefix, c.before.front());
-      const rib::AttrRef now =
-          c.after.empty() ? nullptr : export_path(*g, c.prefix, c.after.front());
-      differs = was != now;
+      // Announced or withdrawn: what it is sent as is the pull's business (a table arriving
+      // would otherwise build every export twice, once here and once when sent).
+      const rib::Path& only = c.before.empty() ? c.after.front() : c.before.front();
+      differs = sends(*g, c.prefix, only);
     }
     if (differs) g->out->mark(c.prefix, *e);
   }

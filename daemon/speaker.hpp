@@ -190,6 +190,15 @@ class Speaker {
   void key_listener(const bgp::asio::ip::address& remote);
   GroupKey key_for(const Peer& p, int family) const;
   rib::AttrRef export_path(Group& g, const bgp::Prefix& p, const rib::Path& path);
+  // Whether `path` is sent to the group at all (export_path() is not null), without building
+  // what it is sent as.
+  bool sends(const Group& g, const bgp::Prefix& p, const rib::Path& path) const;
+  // The checks before the attributes: not back to a lone member that sent it, the export
+  // filter (whose verdict names the communities to add).
+  bool passes(const Group& g, const bgp::Prefix& p, const rib::Path& path,
+              rib::RouteFilter::Verdict& verdict) const;
+  bool loops_back(const Group& g, const bgp::PathAttributes& a) const;
+  rib::PathOrigin origin_of(const rib::Path& path) const;
   // Forgets what paths were exported as (membership changed, or the cache is full).
   void forget_exports(Group& g);
   // Starts sending `p` the whole table of family `f` from a queue of its own.

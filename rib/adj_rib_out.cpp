@@ -1,7 +1,6 @@
 #include "rib/adj_rib_out.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "bgp/wire/nlri.hpp"
 
@@ -12,6 +11,54 @@ namespace {
 // Prefixes taken from the queue per round: large enough to pack well, small enough that a
 // pull overshoots its budget by little.
 constexpr size_t kWindow = 1024;
+
+// Set -> group within one window: open addressing, cleared by bumping a generation instead of
+// touching every slot, grown when half full (ADD-PATH windows hold a path per multipath
+// member, so a window can have more sets than prefixes).
+class GroupIndex {
+ public:
+  GroupIndex() : slots_(2 * kWindow) {}
+  void reset() {
+    ++generation_;
+    used_ = 0;
+  }
+  // The group of `key`, or `fresh` (recorded as its group) if it has none yet this window.
+  uint32_t find_or_add(const AttrSet* key, uint32_t fresh) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot& s = probe(key);
+    if (s.generation == generation_) return s.group;
+    s = Slot{key, generation_, fresh};
+    ++used_;
+    return fresh;
+  }
+
+ private:
+  struct Slot {
+    const AttrSet* key = nullptr;
+    uint64_t generation = 0;
+    uint32_t group = 0;
+  };
+  // The slot holding `key` this window, or the empty one where it would go.
+  Slot& probe(const AttrSet* key) {
+    const size_t mask = slots_.size() - 1;
+    // Sets are heap objects: multiply the address so its low bits do not decide alone.
+    size_t i = ((reinterpret_cast<uintptr_t>(key) >> 4) * 0x9e3779b97f4a7c15ull >> 32) & mask;
+    for (;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.generation != generation_ || s.key == key) return s;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old)
+      if (s.generation == generation_) probe(s.key) = s;
+  }
+
+  std::vector<Slot> slots_;  // a power of two
+  uint64_t generation_ = 1;
+  size_t used_ = 0;
+};
 
 }  // namespace
 
@@ -72,7 +119,7 @@ void AdjRibOut::clear(LocRib& rib) {
   withdrawn_ids_.clear();
 }
 
-void AdjRibOut::encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
+void AdjRibOut::encode(const AttrSet* attrs, std::span<const bgp::Nlri> nlri,
                        std::vector<bgp::Bytes>& out, size_t& produced) const {
   if (nlri.empty()) return;
   const bool v4 = family_ == bgp::kIpv4Unicast;
@@ -88,26 +135,47 @@ void AdjRibOut::encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
       u.mp_reach = bgp::MpReach{family_, nh, {}};
     }
   }
-  bgp::Bytes probe;
-  if (!bgp::encode(bgp::Message{u}, ctx_, probe)) return;  // cannot be sent at all
-  const size_t overhead = probe.size();
+  // The message without prefixes. IPv4 prefixes sit outside the attributes, so each message
+  // is this one with its prefixes spliced in: the attributes are encoded once per set, not
+  // once per message. Other families carry them inside MP_(UN)REACH_NLRI and are encoded whole.
+  bgp::Bytes bare;
+  if (!bgp::encode(bgp::Message{u}, ctx_, bare)) return;  // cannot be sent at all
   const size_t max = ctx_.max_message_size();
+  constexpr size_t kLengths = bgp::kHeaderSize + 2;  // IPv4 withdrawals go after this
 
-  auto& list =
-      !attrs ? (v4 ? u.withdrawn : u.mp_unreach->withdrawn) : (v4 ? u.nlri : u.mp_reach->nlri);
   size_t i = 0;
   while (i < nlri.size()) {
-    list.clear();
-    size_t size = overhead;
+    const size_t first = i;
+    size_t size = bare.size();
     for (; i < nlri.size(); ++i) {
       const size_t one = bgp::nlri_entry_size(nlri[i].prefix.len, add_path_);
       if (size + one > max) break;
       size += one;
-      list.push_back(nlri[i]);
     }
-    if (list.empty()) return;
+    if (i == first) return;
+    const auto chunk = nlri.subspan(first, i - first);
     bgp::Bytes bytes;
-    if (!bgp::encode(bgp::Message{u}, ctx_, bytes)) return;
+    if (v4) {
+      bytes.reserve(size);
+      bgp::Writer w(bytes);
+      if (attrs) {
+        w.bytes(bare);
+        bgp::encode_nlri(chunk, add_path_, w);
+      } else {
+        w.bytes(bare.data(), kLengths);
+        bgp::encode_nlri(chunk, add_path_, w);
+        w.bytes(bare.data() + kLengths, bare.size() - kLengths);
+        const size_t withdrawn = size - bare.size();
+        bytes[bgp::kHeaderSize] = static_cast<uint8_t>(withdrawn >> 8);
+        bytes[bgp::kHeaderSize + 1] = static_cast<uint8_t>(withdrawn);
+      }
+      bytes[16] = static_cast<uint8_t>(size >> 8);
+      bytes[17] = static_cast<uint8_t>(size);
+    } else {
+      auto& list = attrs ? u.mp_reach->nlri : u.mp_unreach->withdrawn;
+      list.assign(chunk.begin(), chunk.end());
+      if (!bgp::encode(bgp::Message{u}, ctx_, bytes)) return;
+    }
     produced += bytes.size();
     out.push_back(std::move(bytes));
   }
@@ -120,24 +188,30 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
   encode(nullptr, withdrawn_ids_, out, produced);
   withdrawn_ids_.clear();
 
+  // Per window: the prefixes grouped by the set they are exported with (withdrawals as group
+  // 0), groups in order of first appearance. Flat arrays reused across windows: a window of a
+  // table with many sets has hundreds of groups, and a container per group cost an allocation
+  // each.
   std::vector<bgp::Prefix> window;
-  std::vector<bgp::Nlri> withdrawals;
-  std::vector<std::pair<AttrRef, std::vector<bgp::Nlri>>> groups;
-  std::unordered_map<const AttrSet*, size_t> group_of;
+  std::vector<AttrRef> sets;                            // group -> set (0: withdrawals)
+  std::vector<std::pair<uint32_t, bgp::Nlri>> entries;  // (group, prefix) in queue order
+  std::vector<uint32_t> start;                          // group -> its first slot in `sorted`
+  std::vector<uint32_t> cursor;
+  std::vector<bgp::Nlri> sorted;
+  GroupIndex index;
   auto add = [&](AttrRef a, bgp::Nlri n) {
-    if (!a) {
-      withdrawals.push_back(n);
-      return;
+    uint32_t g = 0;
+    if (a) {
+      g = index.find_or_add(a.get(), static_cast<uint32_t>(sets.size()));
+      if (g == sets.size()) sets.push_back(std::move(a));
     }
-    auto [it, fresh] = group_of.try_emplace(a.get(), groups.size());
-    if (fresh) groups.emplace_back(std::move(a), std::vector<bgp::Nlri>{});
-    groups[it->second].second.push_back(n);
+    entries.emplace_back(g, n);
   };
 
   while (!queue_.empty() && produced < budget) {
-    withdrawals.clear();
-    groups.clear();
-    group_of.clear();
+    sets.assign(1, nullptr);
+    entries.clear();
+    index.reset();
     // Take the window first and load its entries a few ahead of their use: the table is far
     // larger than the caches.
     window.clear();
@@ -163,9 +237,19 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
       }
       if (e && e->empty()) rib.release(p);
     }
-    encode(nullptr, withdrawals, out, produced);
-    for (const auto& [attrs, nlri] : groups)
-      encode(attrs.get(), nlri, out, produced);
+    // A counting sort by group keeps each group's prefixes in queue order.
+    start.assign(sets.size() + 1, 0);
+    for (const auto& [g, n] : entries)
+      ++start[g + 1];
+    for (size_t g = 1; g < start.size(); ++g)
+      start[g] += start[g - 1];
+    sorted.resize(entries.size());
+    cursor.assign(start.begin(), start.end() - 1);
+    for (const auto& [g, n] : entries)
+      sorted[cursor[g]++] = n;
+    const std::span<const bgp::Nlri> all(sorted);
+    for (size_t g = 0; g < sets.size(); ++g)
+      encode(sets[g].get(), all.subspan(start[g], start[g + 1] - start[g]), out, produced);
   }
   return out;
 }

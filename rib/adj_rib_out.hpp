@@ -15,6 +15,7 @@
 
 #include <deque>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "bgp/wire/codec.hpp"
@@ -69,8 +70,8 @@ class AdjRibOut {
   struct Batch;
   void push(const bgp::Prefix& p);
   bgp::Prefix pop();
-  void encode(const AttrSet* attrs, const std::vector<bgp::Nlri>& nlri,
-              std::vector<bgp::Bytes>& out, size_t& produced) const;
+  void encode(const AttrSet* attrs, std::span<const bgp::Nlri> nlri, std::vector<bgp::Bytes>& out,
+              size_t& produced) const;
 
   bgp::Family family_;
   bgp::CodecContext ctx_;

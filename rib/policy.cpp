@@ -49,9 +49,17 @@ ImportVerdict check_import(const bgp::PathAttributes& a, const PeerPolicy& from,
   return ImportVerdict::kAccept;
 }
 
+bool may_export(const PathOrigin& from, const PeerPolicy& to, const LocalIdentity& me) {
+  const bool learned_ibgp = !from.local && !from.ebgp;
+  // RFC 4456 6: only a reflector passes iBGP routes on to iBGP, and never from one non-client
+  // to another.
+  return to.ebgp || !learned_ibgp || (me.cluster_id && (from.from_rr_client || to.rr_client));
+}
+
 std::optional<bgp::PathAttributes> export_attrs(const bgp::PathAttributes& in,
                                                 const PathOrigin& from, const PeerPolicy& to,
                                                 const LocalIdentity& me) {
+  if (!may_export(from, to, me)) return std::nullopt;
   bgp::PathAttributes a = in;
   const bool learned_ibgp = !from.local && !from.ebgp;
 
@@ -68,10 +76,7 @@ std::optional<bgp::PathAttributes> export_attrs(const bgp::PathAttributes& in,
   }
 
   if (learned_ibgp) {
-    // RFC 4456 6: only a reflector passes iBGP routes on, and never from one non-client to
-    // another.
-    if (!me.cluster_id || (!from.from_rr_client && !to.rr_client)) return std::nullopt;
-    // 8: reflection leaves NEXT_HOP, AS_PATH, LOCAL_PREF and MED alone, records where the
+    // RFC 4456 8: reflection leaves NEXT_HOP, AS_PATH, LOCAL_PREF and MED alone, records where the
     // route entered the cluster and that it passed through ours.
     if (!a.originator_id) a.originator_id = from.peer_router_id;
     if (!a.cluster_list) a.cluster_list = std::vector<uint32_t>{};

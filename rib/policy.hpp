@@ -51,9 +51,12 @@ struct PathOrigin {
   uint32_t peer_router_id = 0;  // becomes ORIGINATOR_ID when we reflect
 };
 
-// The attributes to announce `a` with to a peer treated as `to`; nullopt when it must not be
-// announced there (iBGP split horizon without reflection). The caller never sends a path back
-// to the peer it came from.
+// Whether a path from `from` may be announced to a peer treated as `to` at all (iBGP split
+// horizon without reflection forbids it): export_attrs() without building the attributes.
+bool may_export(const PathOrigin& from, const PeerPolicy& to, const LocalIdentity& me);
+
+// The attributes to announce `a` with to a peer treated as `to`; nullopt when may_export()
+// says no. The caller never sends a path back to the peer it came from.
 std::optional<bgp::PathAttributes> export_attrs(const bgp::PathAttributes& a,
                                                 const PathOrigin& from, const PeerPolicy& to,
                                                 const LocalIdentity& me);

@@ -24,7 +24,8 @@ struct Session::Connection {
   size_t rx_used = 0;
   std::array<uint8_t, 16384> chunk{};
   std::deque<Bytes> tx;
-  CodecContext ctx;  // what the codec may assume on this connection
+  std::vector<asio::const_buffer> batch;  // the front of `tx` being written
+  CodecContext ctx;                       // what the codec may assume on this connection
 };
 
 Session::Session(asio::io_context& io, SessionConfig config)
@@ -502,8 +503,21 @@ void Session::write_more(const ConnectionPtr& c) {
     });
   }
   c->writing = true;
-  asio::async_write(c->socket, asio::buffer(c->tx.front()),
-                    [self = weak_from_this(), c](const boost::system::error_code& ec, size_t) {
+  // What is queued goes out in one gather write, up to a bound: a table of many small UPDATEs
+  // (one per attribute set) would otherwise cost a system call per message. Queued messages
+  // stay put while it runs (a deque keeps its elements where they are when more are added).
+  constexpr size_t kBatchMessages = 64;
+  constexpr size_t kBatchBytes = 64 * 1024;
+  c->batch.clear();
+  size_t bytes = 0;
+  for (const auto& m : c->tx) {
+    if (c->batch.size() == kBatchMessages || bytes >= kBatchBytes) break;
+    c->batch.emplace_back(m.data(), m.size());
+    bytes += m.size();
+  }
+  asio::async_write(c->socket, c->batch,
+                    [self = weak_from_this(), c, n = c->batch.size()](
+                        const boost::system::error_code& ec, size_t) {
                       auto s = self.lock();
                       if (!s) return;
                       if (ec) {
@@ -515,7 +529,7 @@ void Session::write_more(const ConnectionPtr& c) {
                         }
                         return;
                       }
-                      c->tx.pop_front();
+                      c->tx.erase(c->tx.begin(), c->tx.begin() + static_cast<long>(n));
                       c->writing = false;  // progress: write_more re-arms the send hold timer
                       s->write_more(c);
                     });

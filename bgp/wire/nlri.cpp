@@ -40,14 +40,14 @@ bool decode_nlri(ByteSpan field, Afi afi, bool add_path, std::vector<Nlri>& out,
   return true;
 }
 
-size_t nlri_size(const std::vector<Nlri>& entries, bool add_path) {
+size_t nlri_size(std::span<const Nlri> entries, bool add_path) {
   size_t total = 0;
   for (const auto& n : entries)
     total += nlri_entry_size(n.prefix.len, add_path);
   return total;
 }
 
-void encode_nlri(const std::vector<Nlri>& entries, bool add_path, Writer& w) {
+void encode_nlri(std::span<const Nlri> entries, bool add_path, Writer& w) {
   uint8_t* p = w.extend(nlri_size(entries, add_path));
   for (const auto& n : entries) {
     if (add_path) {

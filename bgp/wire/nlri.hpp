@@ -2,6 +2,7 @@
 // NLRI lists (RFC 4271 4.3, RFC 4760 5, RFC 7911 3): <path id?><length><prefix bytes>...
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ inline size_t nlri_entry_size(uint8_t len, bool add_path) {
 }
 
 // Bytes encode_nlri() will write for `entries`.
-size_t nlri_size(const std::vector<Nlri>& entries, bool add_path);
-void encode_nlri(const std::vector<Nlri>& entries, bool add_path, Writer& w);
+size_t nlri_size(std::span<const Nlri> entries, bool add_path);
+void encode_nlri(std::span<const Nlri> entries, bool add_path, Writer& w);
 
 }  // namespace tern::bgp

@@ -217,5 +217,87 @@ TEST_F(Out, ASplitOffQueueContinuesFromACopyAndReleasesItsHold) {
   EXPECT_EQ(rib_.entry(v4(3)), nullptr);
 }
 
+// The messages a pull made, against bgp::encode of UPDATEs carrying the same prefixes in the
+// same order: IPv4 messages are spliced from a prefix-less one and must not differ by a byte.
+void expect_as_encoded(const std::vector<bgp::Bytes>& msgs, const bgp::CodecContext& tx,
+                       const bgp::CodecContext& rx) {
+  for (const auto& m : msgs) {
+    auto r = bgp::decode(m, rx);
+    ASSERT_TRUE(r.ok()) << r.error().reason;
+    auto again = bgp::encode(bgp::Message{std::get<bgp::Update>(*r)}, tx);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, m);
+  }
+}
+
+TEST_F(Out, SplicedIpv4UpdatesAreWhatTheEncoderMakes) {
+  for (const bool add_path : {false, true}) {
+    for (const bool extended : {false, true}) {
+      bgp::CodecContext tx, rx;
+      tx.add_path_send = {add_path, false};
+      rx.add_path_receive = {add_path, false};
+      tx.extended_message = rx.extended_message = extended;
+      auto out = make(bgp::kIpv4Unicast, tx);
+      // Every length from /0 to /32, several messages' worth of each kind.
+      auto prefix = [&](uint32_t i) {
+        const uint8_t len = static_cast<uint8_t>(i % 33);
+        const uint32_t a = (0x0b000000 + (i << 8)) & (len ? ~0u << (32 - len) : 0);
+        bgp::Prefix p;
+        p.len = len;
+        p.b = {static_cast<uint8_t>(a >> 24), static_cast<uint8_t>(a >> 16),
+               static_cast<uint8_t>(a >> 8), static_cast<uint8_t>(a)};
+        return p;
+      };
+      for (uint32_t i = 0; i < 6000; ++i)
+        announce(out, prefix(i), 100 + i % 3);
+      auto msgs = pull(out);
+      const Seen s = decode_all(msgs, rx);
+      EXPECT_GE(s.messages, 3u);
+      expect_as_encoded(msgs, tx, rx);
+      for (uint32_t i = 0; i < 6000; ++i)
+        withdraw(out, prefix(i));
+      msgs = pull(out);
+      expect_as_encoded(msgs, tx, rx);
+      if (!add_path) {
+        const Seen w = decode_all(msgs, rx);
+        EXPECT_EQ(w.withdrawn.size(), s.announced.size());
+        EXPECT_GT(w.messages, extended ? 0u : 3u) << "withdrawals split at the size limit too";
+      }
+    }
+  }
+}
+
+TEST_F(Out, AWindowWithMoreSetsThanPrefixesSendsEveryPathWithItsOwnSet) {
+  // ADD-PATH: two paths per prefix, every path with a set of its own, so a window of 1,024
+  // prefixes holds 2,048 sets.
+  bgp::CodecContext tx, rx;
+  tx.add_path_send = {true, false};
+  rx.add_path_receive = {true, false};
+  auto out = make(bgp::kIpv4Unicast, tx);
+  rib_.set_peer(2, PeerInfo{false, 64512, 2, *bgp::IpAddr::parse("10.0.0.2")});
+  constexpr uint32_t kPrefixes = 3000;
+  for (uint32_t i = 0; i < kPrefixes; ++i) {
+    for (uint32_t peer : {1u, 2u}) {
+      bgp::PathAttributes a = attrs(100, peer == 1 ? "10.0.0.1" : "10.0.0.2");
+      a.communities = std::vector<uint32_t>{i * 2 + peer};
+      rib_.announce(v4(i), peer, 0, pool_.intern(std::move(a)));
+    }
+    out.mark(v4(i), *rib_.entry(v4(i)));
+  }
+  std::map<std::string, std::set<uint32_t>> tags;
+  size_t messages = 0;
+  for (const auto& m : pull(out)) {
+    auto r = bgp::decode(m, rx);
+    ASSERT_TRUE(r.ok());
+    const auto& u = std::get<bgp::Update>(*r);
+    ASSERT_EQ(u.nlri.size(), 1u) << "one prefix per set";
+    tags[bgp::to_string(u.nlri[0].prefix)].insert(u.attrs.communities->at(0));
+    ++messages;
+  }
+  EXPECT_EQ(messages, 2 * kPrefixes);
+  ASSERT_EQ(tags.size(), kPrefixes);
+  EXPECT_EQ(tags.at(bgp::to_string(v4(7))), (std::set<uint32_t>{15, 16}));
+}
+
 }  // namespace
 }  // namespace tern::rib
