@@ -35,6 +35,7 @@ PACKAGES=(
   iproute2 bird2 frr gobgpd exabgp       # real peers for the interop labs
   libnl-3-dev libnl-route-3-dev           # the FIB writer
   iputils-ping jq curl                    # labs: the no-gap ping, route dumps as JSON, REST
+  tcpdump                                 # labs: who opened each session (Calico's string rule)
   python3                                 # bench rib: prefix generator and poller
   libprotobuf-dev protobuf-compiler       # api/tern.proto: the intent model and the API
   libgrpc++-dev protobuf-compiler-grpc    # the API over gRPC (ternd, ternctl)
