@@ -23,6 +23,8 @@ cd "$ROOT"
 JOBS=$(nproc)
 # ccache hits whatever folder the clone is in (CI clones afresh each time).
 export CCACHE_BASEDIR=$ROOT
+# Debug info names the build folder, so by default ccache would also key on it: do not.
+export CCACHE_NOHASHDIR=1
 FUZZ_TARGETS="header open capabilities update notification route_refresh json manifest selector store"
 
 log() { printf '\033[1m==> [%02d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
