@@ -14,10 +14,11 @@ constexpr size_t kWindow = 1024;
 
 // Set -> group within one window: open addressing, cleared by bumping a generation instead of
 // touching every slot, grown when half full (ADD-PATH windows hold a path per multipath
-// member, so a window can have more sets than prefixes).
+// member, so a window can have more sets than prefixes). It starts small: most pulls carry a
+// change or two, and a table's first window grows it for the rest of its pull.
 class GroupIndex {
  public:
-  GroupIndex() : slots_(2 * kWindow) {}
+  GroupIndex() : slots_(64) {}
   void reset() {
     ++generation_;
     used_ = 0;
