@@ -166,12 +166,9 @@ void AdjRibOut::encode(const AttrSet* attrs, std::span<const bgp::Nlri> nlri,
         w.bytes(bare.data(), kLengths);
         bgp::encode_nlri(chunk, add_path_, w);
         w.bytes(bare.data() + kLengths, bare.size() - kLengths);
-        const size_t withdrawn = size - bare.size();
-        bytes[bgp::kHeaderSize] = static_cast<uint8_t>(withdrawn >> 8);
-        bytes[bgp::kHeaderSize + 1] = static_cast<uint8_t>(withdrawn);
+        w.patch_u16(bgp::kHeaderSize, static_cast<uint16_t>(size - bare.size()));
       }
-      bytes[16] = static_cast<uint8_t>(size >> 8);
-      bytes[17] = static_cast<uint8_t>(size);
+      if (!bgp::end_message(0, max, w)) return;  // the header's length field
     } else {
       auto& list = attrs ? u.mp_reach->nlri : u.mp_unreach->withdrawn;
       list.assign(chunk.begin(), chunk.end());

@@ -29,7 +29,8 @@ running() {
 }
 
 # libFuzzer's own limit is wall time; it is only the safety net here (the machine may be busy).
-"$fuzzer" -max_total_time=$((seconds * 8 + 60)) -timeout=5 -rss_limit_mb=1024 \
+wall_cap=$((seconds * 8 + 60))
+"$fuzzer" -max_total_time=$wall_cap -timeout=5 -rss_limit_mb=1024 \
   -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds/$target" "${extra[@]}" \
   > "$log" 2>&1 &
 pid=$!
@@ -47,7 +48,7 @@ while running $pid; do
   fi
   # The watchdog: on out-of-memory libFuzzer prints a heap profile, which on a big heap can take
   # longer than the run itself.
-  if [ $((SECONDS - start)) -gt $((seconds * 8 + 360)) ]; then
+  if [ $((SECONDS - start)) -gt $((wall_cap + 300)) ]; then
     echo "fuzz_$target did not finish in time (out of memory?)"
     kill -KILL $pid 2> /dev/null || true
   fi
