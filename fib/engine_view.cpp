@@ -8,11 +8,11 @@
 
 namespace tern::fib {
 
-std::string FibEngine::kernel_text(const KernelRoute& route) const {
-  if (route.blackhole) return "blackhole";
+std::string FibEngine::kernel_text(const KernelForwarding& fwd) const {
+  if (fwd.blackhole) return "blackhole";
   std::string out;
-  const bool multi = route.hops.size() > 1;
-  for (const auto& hop : route.hops) {
+  const bool multi = fwd.hops.size() > 1;
+  for (const auto& hop : fwd.hops) {
     if (!out.empty()) out += ' ';
     out += multi ? "nexthop via " : "via ";
     out += bgp::to_string(hop.gateway) + " dev " + host_.link_name(hop.ifindex);
@@ -33,7 +33,7 @@ std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
   if (failed) v.attempts = f->second.attempts;
   if (w == wanted_.end()) {
     // Ours in the kernel, wanted by nobody.
-    v.shape = kernel_text(inst->second);
+    v.shape = kernel_text(forwardings_[inst->second]);
     if (stale_.count(p)) {
       v.state = "stale";
       v.reason =
@@ -48,7 +48,7 @@ std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
     }
     return v;
   }
-  const RouteShape shape = decide_shape(w->second.route, config_);
+  const RouteShape shape = decide_shape(wanted_route(p, w->second), config_);
   v.shape = shape_text(shape);
   v.reason = shape.reason;
   auto why_not = [&](const char* state, const std::string& why) {
@@ -69,7 +69,7 @@ std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
     why_not("failed", f->second.reason);
   } else if (present) {
     v.state = "installed";
-    v.shape = kernel_text(inst->second);
+    v.shape = kernel_text(forwardings_[inst->second]);
   } else {
     v.state = "pending";
   }

@@ -13,6 +13,9 @@ namespace {
 
 constexpr int kMonitorBuffer = 32 << 20;  // a burst of our own echoes while a batch lands
 constexpr int kRequestBuffer = 8 << 20;   // error answers of a whole batch
+// A round writes its ops in segments of this many: a table of a million routes then keeps a
+// few megabytes of ops alive, not forty, at the cost of one pipeline drain per segment.
+constexpr size_t kOpsSegment = 1 << 16;
 
 // Grows a table once for a whole batch instead of rehashing its way there, and
 // geometrically, so batches of a few routes each do not rehash every round.
@@ -77,8 +80,27 @@ nl::RouteTag FibEngine::tag_for(std::optional<uint32_t> metric) const {
   return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
 }
 
-int FibEngine::load_kernel_routes() {
+WantedRoute FibEngine::wanted_route(const Prefix& p, const Wanted& w) const {
+  return WantedRoute{p, hop_lists_[w.next_hops], w.local};
+}
+
+void FibEngine::set_installed(const Prefix& p, KernelRoute&& route) {
+  const FwdId id = forwardings_.acquire(KernelForwarding{route.blackhole, std::move(route.hops)});
+  auto [it, inserted] = installed_.try_emplace(p, id);
+  if (!inserted) {
+    forwardings_.release(it->second);
+    it->second = id;
+  }
+}
+
+void FibEngine::clear_installed() {
+  for (const auto& [p, id] : installed_)
+    forwardings_.release(id);
   installed_.clear();
+}
+
+int FibEngine::load_kernel_routes() {
+  clear_installed();
   conflicts_.clear();
   odd_metric_.clear();
   for (uint8_t family : {uint8_t{AF_INET}, uint8_t{AF_INET6}}) {
@@ -96,7 +118,7 @@ int FibEngine::load_kernel_routes() {
             odd_metric_.emplace_back(dst, p->metric);
             return;
           }
-          installed_[dst] = std::move(p->route);
+          set_installed(dst, std::move(p->route));
         });
     if (err != 0) return err;
   }
@@ -127,18 +149,35 @@ void FibEngine::apply(QueuedWork& work) {
   }
   grow_for(wanted_, wanted_.size() + work.routes.size());
   fresh_.reserve(work.routes.size());
-  for (auto& [prefix, state] : work.routes) {
+  std::vector<HopsId> ids(work.hop_lists.size(), 0);  // the work's lists, interned once
+  for (const auto& r : work.routes) {
+    const Prefix& prefix = r.prefix;
     // wanted_ changes only here, so the entry stays put until the round evaluates it.
     Wanted* entry = nullptr;
-    if (state) {
-      auto [it, inserted] = wanted_.insert_or_assign(prefix, Wanted{std::move(*state), false});
+    if (r.wanted) {
+      HopsId& id = ids[r.next_hops];
+      if (id == 0) {
+        id = hop_lists_.acquire(work.hop_lists[r.next_hops]);
+      } else {
+        hop_lists_.ref(id);
+      }
+      const Wanted w{id, r.local_block, false};
+      auto [it, inserted] = wanted_.try_emplace(prefix, w);
+      if (!inserted) {
+        hop_lists_.release(it->second.next_hops);
+        it->second = w;
+      }
       entry = &it->second;
       if (!stale_.empty()) stale_.erase(prefix);  // claimed: current from now on
-    } else {
-      wanted_.erase(prefix);
+    } else if (auto it = wanted_.find(prefix); it != wanted_.end()) {
+      hop_lists_.release(it->second.next_hops);
+      wanted_.erase(it);
     }
     fresh_.emplace_back(prefix, entry);
   }
+  // Everything is in wanted_ now; a table's worth of queued routes need not live through the
+  // round that writes it.
+  std::vector<QueuedRoute>().swap(work.routes);
   if (work.initial_sync_done && !sync_done_) {
     sync_done_ = true;
     spdlog::debug("fib: initial exchange complete");
@@ -192,7 +231,10 @@ void FibEngine::on_monitor_message(const nlmsghdr* h) {
 
 void FibEngine::forget_if_installed(const KernelRoute& route) {
   auto it = installed_.find(route.dst);
-  if (it != installed_.end() && it->second == route) {
+  if (it == installed_.end()) return;
+  const KernelForwarding& held = forwardings_[it->second];
+  if (held.blackhole == route.blackhole && held.hops == route.hops) {
+    forwardings_.release(it->second);
     installed_.erase(it);
     dirty_.insert(route.dst);
   }
@@ -211,26 +253,35 @@ void FibEngine::read_monitor() {
   }
 }
 
-const FibEngine::Decided& FibEngine::decide(const WantedRoute& w) {
-  const IpPool* pool = pool_of(w.prefix, config_.pools);
-  if (last_key_ && last_key_->pool == pool && last_key_->afi == w.prefix.afi &&
-      last_key_->local == w.local_block && last_key_->next_hops == w.next_hops)
+void FibEngine::forget_decisions() {
+  for (const auto& [key, d] : decided_)
+    forwardings_.release(d.fwd);
+  decided_.clear();
+  last_key_ = nullptr;
+  last_decided_ = nullptr;
+}
+
+const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Wanted& w) {
+  const IpPool* pool = pool_of(p, config_.pools);
+  if (last_key_ && last_key_->pool == pool && last_key_->afi == p.afi &&
+      last_key_->local == w.local && last_key_->next_hops == w.next_hops)
     return *last_decided_;
-  if (decided_.size() >= 4096) decided_.clear();
-  ShapeKey key{pool, w.prefix.afi, w.local_block, w.next_hops};
-  auto [it, inserted] = decided_.try_emplace(std::move(key));
+  // The key's next-hop id holds no reference: decisions never outlive the round, and wanted_
+  // (which holds them) changes only between rounds.
+  if (decided_.size() >= 4096) forget_decisions();
+  auto [it, inserted] = decided_.try_emplace(ShapeKey{pool, p.afi, w.local, w.next_hops});
   if (inserted) {
-    const RouteShape shape = decide_shape(w, config_);
+    const RouteShape shape = decide_shape(wanted_route(p, w), config_);
     Decided& d = it->second;
     d.none = shape.kind == ShapeKind::kNone;
     d.direct = has_direct_hop(shape);
     if (!d.none) {
-      Realized r = realize(w.prefix, shape, host_);
+      Realized r = realize(p, shape, host_);
       if (!r.parked.empty()) {
         d.parked = std::move(r.parked);
       } else if (r.route) {
-        d.blackhole = r.route->blackhole;
-        d.hops = std::move(r.route->hops);
+        d.fwd = forwardings_.acquire(
+            KernelForwarding{r.route->blackhole, std::move(r.route->hops)});
       }
     }
   }
@@ -249,9 +300,9 @@ bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
   if (!none_.empty()) none_.erase(p);
   auto inst = installed_.find(p);
   const bool present = inst != installed_.end();
-  std::optional<KernelRoute> target;
+  FwdId target = 0;
   if (w) {
-    const Decided& shape = decide(w->route);
+    const Decided& shape = decide(p, *w);
     w->direct = shape.direct;
     std::unordered_map<Prefix, uint8_t, PrefixHash>::const_iterator c;
     if (shape.none) {
@@ -266,19 +317,21 @@ bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
     } else if (!shape.parked.empty()) {
       parked_[p] = shape.parked;
     } else {
-      target.emplace(KernelRoute{p, shape.blackhole, shape.hops});
+      target = shape.fwd;
     }
   } else if (!stale_.empty() && stale_.count(p)) {
     return present;  // adopted from the previous run: kept until the sweep
   }
-  if (target) {
-    if (present && inst->second == *target) {
+  if (target != 0) {
+    // Interned: the same forwarding is the same id.
+    if (present && inst->second == target) {
       if (!failed_.empty()) failed_.erase(p);
       return present;
     }
-    ops.push_back(Op{p, std::move(target), opts_.metric, present ? &inst->second : nullptr});
+    forwardings_.ref(target);
+    ops.push_back(Op{p, target, opts_.metric, present ? &inst->second : nullptr});
   } else if (present) {
-    ops.push_back(Op{p, std::nullopt, opts_.metric, nullptr});
+    ops.push_back(Op{p, 0, opts_.metric, nullptr});
   } else if (!failed_.empty()) {
     failed_.erase(p);
   }
@@ -306,8 +359,8 @@ void FibEngine::submit_chunk(std::vector<Op>& ops, size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i, seq = sock.next_seq()) {
     last_at = buf.size();
     const Op& op = ops[i];
-    if (op.route) {
-      nl::append_replace(buf, seq, false, *op.route, tag_for());
+    if (op.fwd != 0) {
+      nl::append_replace(buf, seq, false, op.prefix, forwardings_[op.fwd], tag_for());
     } else {
       nl::append_delete(buf, seq, false, op.prefix, tag_for(op.metric));
     }
@@ -337,6 +390,8 @@ void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, ui
     last_error_ = std::string("netlink batch: ") + std::strerror(batch.err);
     spdlog::warn("fib: {}; reconciling", last_error_);
     reconcile_ = true;
+    for (size_t i = begin; i < end; ++i)
+      forwardings_.release(ops[i].fwd);
     return;
   }
   std::unordered_map<uint32_t, const nl::RequestError*> by_seq;
@@ -345,20 +400,29 @@ void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, ui
   const auto now = Clock::now();
   for (size_t i = begin; i < end; ++i) {
     Op& op = ops[i];
+    const bool replace = op.fwd != 0;
     auto e = by_seq.find(first_seq + static_cast<uint32_t>(i - begin));
-    const bool gone = e != by_seq.end() && !op.route && e->second->error == ESRCH;
+    const bool gone = e != by_seq.end() && !replace && e->second->error == ESRCH;
     if (e == by_seq.end() || gone) {
-      if (op.route) {
+      if (replace) {
         // installed_ only changes here, and no entry is erased while a round writes, so the
-        // pointer taken by evaluate is still the entry.
-        if (op.installed) {
-          *op.installed = std::move(*op.route);
-        } else {
-          installed_.insert_or_assign(op.prefix, std::move(*op.route));
+        // pointer taken by evaluate is still the entry. The op's reference moves into it.
+        FwdId* slot = op.installed;
+        if (!slot) {
+          auto [it, inserted] = installed_.try_emplace(op.prefix, 0);
+          slot = &it->second;
         }
+        forwardings_.release(*slot);
+        *slot = op.fwd;
+        op.fwd = 0;
         ++written_;
       } else {
-        if (op.metric == opts_.metric) installed_.erase(op.prefix);
+        if (op.metric == opts_.metric) {
+          if (auto it = installed_.find(op.prefix); it != installed_.end()) {
+            forwardings_.release(it->second);
+            installed_.erase(it);
+          }
+        }
         ++deleted_;
       }
       if (!failed_.empty()) failed_.erase(op.prefix);
@@ -370,18 +434,20 @@ void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, ui
     const auto delay = std::min<std::chrono::milliseconds>(
         opts_.retry_max, opts_.retry_first * (1 << std::min(f.attempts - 1, 16)));
     f.next = now + delay;
-    f.reason = (op.route ? "replace: " : "delete: ") + e->second->reason;
+    f.reason = (replace ? "replace: " : "delete: ") + e->second->reason;
+    forwardings_.release(op.fwd);
+    op.fwd = 0;
     last_error_ = bgp::to_string(op.prefix) + ": " + f.reason;
     if (f.attempts == 1) spdlog::warn("fib: {}", last_error_);
   }
 }
 
-void FibEngine::pump(std::vector<Op>& ops) {
+void FibEngine::chunk(std::vector<Op>& ops) {
   // Requests are about 60-100 bytes; the chunk closes when the next one could overflow.
   constexpr size_t kMaxRequest = 512;
   for (; scanned_ < ops.size(); ++scanned_) {
     const Op& op = ops[scanned_];
-    chunk_bytes_ += op.route ? 64 + 32 * op.route->hops.size() : 48;
+    chunk_bytes_ += op.fwd != 0 ? 64 + 32 * forwardings_[op.fwd].hops.size() : 48;
     if (chunk_bytes_ + kMaxRequest >= opts_.batch_bytes) {
       submit_chunk(ops, chunk_begin_, scanned_ + 1);
       chunk_begin_ = scanned_ + 1;
@@ -390,8 +456,16 @@ void FibEngine::pump(std::vector<Op>& ops) {
   }
 }
 
+void FibEngine::pump(std::vector<Op>& ops) {
+  chunk(ops);
+  if (ops.size() >= kOpsSegment) {
+    finish_writes(ops);
+    ops.clear();
+  }
+}
+
 void FibEngine::finish_writes(std::vector<Op>& ops) {
-  pump(ops);
+  chunk(ops);
   if (chunk_begin_ < ops.size()) submit_chunk(ops, chunk_begin_, ops.size());
   while (!inflight_.empty())
     finish_oldest(ops);
@@ -433,7 +507,7 @@ void FibEngine::round() {
   }
   if (swept_) {
     for (const auto& [p, metric] : odd_metric_)
-      ops.push_back(Op{p, std::nullopt, metric});
+      ops.push_back(Op{p, 0, metric});
     odd_metric_.clear();
   }
   const auto now = Clock::now();
@@ -441,18 +515,17 @@ void FibEngine::round() {
     if (f.next <= now) dirty_.insert(p);
 
   // Devices, resolutions and the config may have changed since the last round.
-  decided_.clear();
-  last_key_ = nullptr;
-  last_decided_ = nullptr;
+  forget_decisions();
   // From here until every batch is answered, ops point into installed_ (see forget_if_installed).
   // Each prefix is evaluated once per round, and a batch's results touch only its own prefixes,
   // so whether a prefix is installed does not change between the start of the round and its
   // evaluation.
   writing_ = true;
+  const uint64_t batches_before = batches_;
   if (all_dirty_) {
     all_dirty_ = false;
     grow_for(installed_, std::max(installed_.size(), wanted_.size()));
-    ops.reserve(ops.size() + wanted_.size());
+    ops.reserve(std::min(kOpsSegment, ops.size() + wanted_.size()));
     const size_t installed_at_start = installed_.size();
     size_t wanted_and_installed = 0;
     for (auto& [p, w] : wanted_) {
@@ -471,7 +544,7 @@ void FibEngine::round() {
     }
   } else {
     grow_for(installed_, installed_.size() + dirty_.size() + fresh_.size());
-    ops.reserve(ops.size() + dirty_.size() + fresh_.size());
+    ops.reserve(std::min(kOpsSegment, ops.size() + dirty_.size() + fresh_.size()));
     for (const auto& p : dirty_) {
       evaluate(p, ops);
       pump(ops);
@@ -484,13 +557,15 @@ void FibEngine::round() {
   }
   dirty_.clear();
   fresh_.clear();
+  if (fresh_.capacity() > kOpsSegment) fresh_.shrink_to_fit();  // a table's worth, once
   finish_writes(ops);
+  forget_decisions();  // releases forwardings no route uses any more
   writing_ = false;
   for (const auto& r : deleted_while_writing_)
     forget_if_installed(r);
   deleted_while_writing_.clear();
   // Whatever happened meanwhile (our own route echoes are filtered out in the kernel).
-  if (!ops.empty()) read_monitor();
+  if (batches_ != batches_before) read_monitor();
   publish();
 }
 

@@ -2,6 +2,7 @@
 // The writer's state and its one round of work, owned by the FIB thread. Per prefix it keeps
 // what is wanted, what the kernel holds of ours, and why anything wanted is not installed
 // (parked, refused by the kernel, or blocked by another program's route at the same key).
+// Next-hop lists and kernel hop lists are interned: per prefix only ids are kept.
 
 #include <chrono>
 #include <deque>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "fib/interner.hpp"
 #include "fib/kernel_route.hpp"
 #include "fib/netlink/host.hpp"
 #include "fib/netlink/route_msg.hpp"
@@ -45,11 +47,13 @@ class FibEngine {
   FibView view(const std::optional<Prefix>& prefix, size_t limit) const;
 
  private:
+  using FwdId = Interner<KernelForwarding, KernelForwardingHash>::Id;
+  using HopsId = Interner<std::vector<IpAddr>, IpAddrListHash>::Id;
   struct Op {
     Prefix prefix;
-    std::optional<KernelRoute> route;  // nullopt: delete
-    uint32_t metric = 0;               // for deletes of routes left at another metric
-    KernelRoute* installed = nullptr;  // the entry in installed_ it replaces, if any
+    FwdId fwd = 0;                // 0: delete; else holds a reference until the result
+    uint32_t metric = 0;          // for deletes of routes left at another metric
+    FwdId* installed = nullptr;   // the entry in installed_ it replaces, if any
   };
   // What a wanted route becomes, minus its destination. It depends on the prefix only through
   // its pool and family, so routes sharing (pool, family, own block, next hops) share one
@@ -58,25 +62,32 @@ class FibEngine {
     const IpPool* pool = nullptr;
     bgp::Afi afi{};
     bool local = false;
-    std::vector<IpAddr> next_hops;
+    HopsId next_hops = 0;
     bool operator==(const ShapeKey&) const = default;
   };
   struct ShapeKeyHash {
-    size_t operator()(const ShapeKey& k) const {
-      size_t h = std::hash<const void*>()(k.pool) ^ (static_cast<size_t>(k.afi) << 1) ^ k.local;
-      for (const auto& a : k.next_hops)
-        h = h * 1099511628211ull ^ IpAddrHash()(a);
-      return h;
+    size_t operator()(const ShapeKey& k) const noexcept {
+      return std::hash<const void*>()(k.pool) ^ (static_cast<size_t>(k.afi) << 1) ^ k.local ^
+             (static_cast<size_t>(k.next_hops) << 3);
     }
   };
   struct Decided {
     bool none = false;    // shape none: not ours to install
     bool direct = false;  // some hop resolved through the kernel's routes
     std::string parked;   // non-empty: cannot be installed now
-    bool blackhole = false;
-    std::vector<KernelHop> hops;
+    FwdId fwd = 0;        // what to install; holds a reference while decided_ keeps it
   };
-  const Decided& decide(const WantedRoute& w);
+  struct Wanted {
+    HopsId next_hops = 0;  // holds a reference
+    bool local = false;    // WantedRoute::local_block
+    bool direct = false;   // some hop resolved through the kernel's routes: follows them
+  };
+  const Decided& decide(const Prefix& p, const Wanted& w);
+  void forget_decisions();
+  // The route as the RIB asked for it, rebuilt from the ids (for shapes and views).
+  WantedRoute wanted_route(const Prefix& p, const Wanted& w) const;
+  void set_installed(const Prefix& p, KernelRoute&& route);
+  void clear_installed();
   struct Failure {
     int attempts = 0;
     Clock::time_point next;
@@ -87,17 +98,15 @@ class FibEngine {
   void on_monitor_message(const nlmsghdr* h);
   // Someone else deleted a route of ours: if it is the one we hold, write it again.
   void forget_if_installed(const KernelRoute& route);
-  struct Wanted {
-    WantedRoute route;
-    bool direct = false;  // some hop resolved through the kernel's routes: follows them
-  };
   // Returns whether p has a route of ours installed.
   bool evaluate(const Prefix& p, std::vector<Op>& ops);
   bool evaluate(const Prefix& p, Wanted* wanted, std::vector<Op>& ops);
   // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
   // encoded and handed to the sender thread, and the next one is decided while the kernel
   // applies it. Results are taken in order, at most two batches behind.
+  // Ops are written in segments (see kOpsSegment); within one, they point into installed_.
   void pump(std::vector<Op>& ops);           // after ops grew
+  void chunk(std::vector<Op>& ops);          // batches the ops not yet in one
   void finish_writes(std::vector<Op>& ops);  // the rest, and every result
   void submit_chunk(std::vector<Op>& ops, size_t begin, size_t end);
   void finish_oldest(std::vector<Op>& ops);
@@ -106,7 +115,7 @@ class FibEngine {
   void publish();
   // nullopt when neither wanted nor ours in the kernel.
   std::optional<FibRouteView> describe(const Prefix& p) const;
-  std::string kernel_text(const KernelRoute& route) const;
+  std::string kernel_text(const KernelForwarding& fwd) const;
   nl::RouteTag tag_for(std::optional<uint32_t> metric = std::nullopt) const;
   uint32_t our_metric(bgp::Afi afi) const { return nl::effective_metric(afi, opts_.metric); }
 
@@ -116,8 +125,10 @@ class FibEngine {
   nl::NetlinkHost host_;
   EncapConfig config_;
 
+  Interner<std::vector<IpAddr>, IpAddrListHash> hop_lists_;
+  Interner<KernelForwarding, KernelForwardingHash> forwardings_;
   std::unordered_map<Prefix, Wanted, PrefixHash> wanted_;
-  std::unordered_map<Prefix, KernelRoute, PrefixHash> installed_;
+  std::unordered_map<Prefix, FwdId, PrefixHash> installed_;
   std::unordered_set<Prefix, PrefixHash> stale_;
   std::vector<std::pair<Prefix, uint32_t>> odd_metric_;  // ours, at a metric we no longer use
   std::unordered_map<Prefix, std::string, PrefixHash> parked_;

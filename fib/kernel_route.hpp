@@ -25,6 +25,24 @@ struct KernelRoute {
   bool operator==(const KernelRoute&) const = default;
 };
 
+// What a route does with its packets, without its destination: every route to one node shares
+// it, so the writer keeps one per distinct value (see interner.hpp).
+struct KernelForwarding {
+  bool blackhole = false;
+  std::vector<KernelHop> hops;
+  bool operator==(const KernelForwarding&) const = default;
+};
+
+struct KernelForwardingHash {
+  size_t operator()(const KernelForwarding& f) const noexcept {
+    size_t h = f.blackhole;
+    for (const auto& hop : f.hops)
+      h = (h * 1099511628211ull ^ IpAddrHash()(hop.gateway)) * 31 +
+          static_cast<size_t>(hop.ifindex) * 2 + hop.onlink;
+    return h;
+  }
+};
+
 // How a direct hop reaches its next hop, per the kernel's own routes.
 struct Resolution {
   bool reachable = false;

@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace tern::fib {
@@ -20,25 +21,78 @@ void RouteQueue::signal_locked() {
   [[maybe_unused]] auto n = write(fd_, &one, sizeof(one));
 }
 
-void RouteQueue::put(const Prefix& prefix, std::optional<WantedRoute> state) {
-  std::lock_guard lock(mu_);
-  auto [it, inserted] = index_.try_emplace(prefix, pending_.routes.size());
-  if (inserted) {
-    pending_.routes.emplace_back(prefix, std::move(state));
+std::optional<WantedRoute> QueuedWork::state(const QueuedRoute& r) const {
+  if (!r.wanted) return std::nullopt;
+  return WantedRoute{r.prefix, hop_lists.at(r.next_hops), r.local_block};
+}
+
+namespace {
+// Fibonacci hashing: the top bits of the product depend on every bit of the hash, which the
+// low bits of FNV do not (prefixes that differ in high bits of a byte would share a slot).
+size_t slot_of(const Prefix& p, int bits) {
+  return static_cast<size_t>((PrefixHash()(p) * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+}  // namespace
+
+uint32_t& RouteQueue::slot_locked(const Prefix& prefix) {
+  if ((pending_.routes.size() + 1) * 2 > index_.size()) {
+    const int bits = std::max(index_bits_ + 1, 10);
+    std::vector<uint32_t> bigger(size_t{1} << bits, 0);
+    const size_t mask = bigger.size() - 1;
+    for (uint32_t i = 0; i < pending_.routes.size(); ++i) {
+      size_t at = slot_of(pending_.routes[i].prefix, bits);
+      while (bigger[at] != 0)
+        at = (at + 1) & mask;
+      bigger[at] = i + 1;
+    }
+    index_.swap(bigger);
+    index_bits_ = bits;
+  }
+  const size_t mask = index_.size() - 1;
+  for (size_t at = slot_of(prefix, index_bits_);; at = (at + 1) & mask) {
+    uint32_t& slot = index_[at];
+    if (slot == 0 || pending_.routes[slot - 1].prefix == prefix) return slot;
+  }
+}
+
+uint32_t RouteQueue::hop_list_locked(const std::vector<IpAddr>& hops) {
+  // Routes arrive in runs sharing one list; the map is for the rest.
+  if (last_list_ < pending_.hop_lists.size() && pending_.hop_lists[last_list_] == hops)
+    return last_list_;
+  auto [it, inserted] =
+      lists_.try_emplace(hops, static_cast<uint32_t>(pending_.hop_lists.size()));
+  if (inserted) pending_.hop_lists.push_back(hops);
+  return last_list_ = it->second;
+}
+
+QueuedRoute& RouteQueue::entry_locked(const Prefix& prefix) {
+  uint32_t& slot = slot_locked(prefix);
+  if (slot == 0) {
+    pending_.routes.push_back(QueuedRoute{prefix});
+    slot = static_cast<uint32_t>(pending_.routes.size());
   } else {
-    pending_.routes[it->second].second = std::move(state);
     ++coalesced_;
   }
-  signal_locked();
+  return pending_.routes[slot - 1];
 }
 
 void RouteQueue::update(WantedRoute route) {
-  const Prefix p = route.prefix;
-  put(p, std::move(route));
+  std::lock_guard lock(mu_);
+  const uint32_t list = hop_list_locked(route.next_hops);
+  QueuedRoute& e = entry_locked(route.prefix);
+  e.wanted = true;
+  e.local_block = route.local_block;
+  e.next_hops = list;
+  signal_locked();
 }
 
 void RouteQueue::withdraw(const Prefix& prefix) {
-  put(prefix, std::nullopt);
+  std::lock_guard lock(mu_);
+  QueuedRoute& e = entry_locked(prefix);
+  e.wanted = false;
+  e.local_block = false;
+  e.next_hops = 0;
+  signal_locked();
 }
 
 void RouteQueue::set_config(EncapConfig config) {
@@ -85,7 +139,15 @@ QueuedWork RouteQueue::take() {
   std::lock_guard lock(mu_);
   QueuedWork out = std::move(pending_);
   pending_ = QueuedWork{};
-  index_.clear();
+  // A table's worth of index is given back; a small one is kept for the next work.
+  if (index_bits_ > 12) {
+    index_ = {};
+    index_bits_ = 0;
+  } else {
+    std::fill(index_.begin(), index_.end(), 0);
+  }
+  lists_.clear();
+  last_list_ = UINT32_MAX;
   if (signalled_) {
     uint64_t v;
     [[maybe_unused]] auto n = read(fd_, &v, sizeof(v));

@@ -2,10 +2,13 @@
 // The hand-over between the RIB's thread and the FIB thread. Per prefix only the latest state
 // is kept, so a prefix that flaps a thousand times while the kernel is busy costs one write.
 // The consumer sleeps on an eventfd, which lets it wait for netlink events at the same time.
+// While the kernel absorbs a table, most of it waits here: an entry is 24 bytes plus a slot of
+// the index, and next-hop lists are stored once per distinct list.
 
 #include <future>
 #include <mutex>
 #include <optional>
+#include <cstdint>
 #include <unordered_map>
 #include <vector>
 
@@ -21,9 +24,18 @@ struct ViewRequest {
   std::promise<FibView> done;
 };
 
+// One prefix's latest state: withdrawn, or wanted via hop_lists[next_hops] of its work.
+struct QueuedRoute {
+  Prefix prefix;
+  bool wanted = false;
+  bool local_block = false;
+  uint32_t next_hops = 0;
+};
+
 struct QueuedWork {
-  // nullopt: withdrawn. Order is first-touch order; later states overwrite in place.
-  std::vector<std::pair<Prefix, std::optional<WantedRoute>>> routes;
+  // Order is first-touch order; later states overwrite in place.
+  std::vector<QueuedRoute> routes;
+  std::vector<std::vector<IpAddr>> hop_lists;  // distinct, indexed by QueuedRoute::next_hops
   std::optional<EncapConfig> config;  // the latest config, if it changed
   bool initial_sync_done = false;
   bool reconcile = false;
@@ -34,6 +46,8 @@ struct QueuedWork {
     return routes.empty() && !config && !initial_sync_done && !reconcile && !stop &&
            flushes.empty() && views.empty();
   }
+  // The route as it was handed over; nullopt: withdrawn.
+  std::optional<WantedRoute> state(const QueuedRoute& r) const;
 };
 
 class RouteQueue {
@@ -59,12 +73,21 @@ class RouteQueue {
   size_t coalesced() const;  // states overwritten before being taken, since start
 
  private:
-  void put(const Prefix& prefix, std::optional<WantedRoute> state);
+  // Where the pending entry of prefix is: a slot of index_ holding its position + 1, or 0
+  // where it would go.
+  uint32_t& slot_locked(const Prefix& prefix);
+  uint32_t hop_list_locked(const std::vector<IpAddr>& hops);
+  QueuedRoute& entry_locked(const Prefix& prefix);
   void signal_locked();
 
   mutable std::mutex mu_;
   QueuedWork pending_;
-  std::unordered_map<Prefix, size_t, PrefixHash> index_;
+  // Open addressing over pending_.routes (positions + 1; 0: free), at most half full. Probing
+  // compares the prefixes in routes, so a slot is four bytes.
+  std::vector<uint32_t> index_;
+  int index_bits_ = 0;
+  std::unordered_map<std::vector<IpAddr>, uint32_t, IpAddrListHash> lists_;
+  uint32_t last_list_ = UINT32_MAX;
   size_t coalesced_ = 0;
   bool signalled_ = false;
   int fd_ = -1;

@@ -54,8 +54,10 @@ Prefix network_of(const IpAddr& addr, uint8_t len);
 bool contains(const Prefix& outer, const Prefix& inner);
 bool contains(const Prefix& net, const IpAddr& addr);
 
+// The hashes are noexcept so unordered containers recompute them rather than store one per
+// node: cheap to compute, and 8 bytes per route in tables of a million.
 struct PrefixHash {
-  size_t operator()(const Prefix& p) const {
+  size_t operator()(const Prefix& p) const noexcept {
     // FNV-1a over the used bytes; prefixes of one family differ mostly in the first four.
     uint64_t h = 1469598103934665603ull ^ (p.len | (static_cast<unsigned>(p.afi) << 8));
     const size_t n = p.afi == bgp::Afi::kIpv4 ? 4 : 16;
@@ -66,11 +68,20 @@ struct PrefixHash {
 };
 
 struct IpAddrHash {
-  size_t operator()(const IpAddr& a) const {
+  size_t operator()(const IpAddr& a) const noexcept {
     uint64_t h = 1469598103934665603ull ^ static_cast<unsigned>(a.afi);
     for (uint8_t byte : a.b)
       h = (h ^ byte) * 1099511628211ull;
     return static_cast<size_t>(h);
+  }
+};
+
+struct IpAddrListHash {
+  size_t operator()(const std::vector<IpAddr>& list) const noexcept {
+    size_t h = list.size();
+    for (const auto& a : list)
+      h = h * 1099511628211ull ^ IpAddrHash()(a);
+    return h;
   }
 };
 

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <span>
 
 namespace tern::fib::nl {
 namespace {
@@ -90,26 +91,28 @@ uint32_t effective_metric(bgp::Afi afi, uint32_t metric) {
   return afi == bgp::Afi::kIpv6 && metric == 0 ? 1024 : metric;
 }
 
-void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const KernelRoute& route,
-                    const RouteTag& tag) {
+namespace {
+
+void put_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Prefix& dst,
+                 bool blackhole, std::span<const KernelHop> hops, const RouteTag& tag) {
   Writer w(buf);
   const size_t msg = w.begin(
       RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | (ack ? NLM_F_ACK : 0), seq);
-  rtmsg r = header_for(route.dst, tag);
+  rtmsg r = header_for(dst, tag);
   r.rtm_scope = RT_SCOPE_UNIVERSE;
-  r.rtm_type = route.blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
-  if (route.hops.size() == 1 && route.hops[0].onlink) r.rtm_flags |= RTNH_F_ONLINK;
+  r.rtm_type = blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
+  if (hops.size() == 1 && hops[0].onlink) r.rtm_flags |= RTNH_F_ONLINK;
   w.put(&r, sizeof(r));
-  w.attr(RTA_DST, route.dst.b.data(), addr_len(route.dst.afi));
+  w.attr(RTA_DST, dst.b.data(), addr_len(dst.afi));
   w.u32(RTA_TABLE, tag.table);
   w.u32(RTA_PRIORITY, tag.metric);
-  if (route.hops.size() == 1) {
-    const auto& hop = route.hops[0];
+  if (hops.size() == 1) {
+    const auto& hop = hops[0];
     w.attr(RTA_GATEWAY, hop.gateway.b.data(), addr_len(hop.gateway.afi));
     w.u32(RTA_OIF, static_cast<uint32_t>(hop.ifindex));
-  } else if (route.hops.size() > 1) {
+  } else if (hops.size() > 1) {
     const size_t nest = w.nest_begin(RTA_MULTIPATH);
-    for (const auto& hop : route.hops) {
+    for (const auto& hop : hops) {
       const size_t nh_at = w.size();
       rtnexthop nh{};
       nh.rtnh_flags = hop.onlink ? RTNH_F_ONLINK : 0;
@@ -122,6 +125,18 @@ void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Ker
     w.nest_end(nest);
   }
   w.end(msg);
+}
+
+}  // namespace
+
+void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const KernelRoute& route,
+                    const RouteTag& tag) {
+  put_replace(buf, seq, ack, route.dst, route.blackhole, route.hops, tag);
+}
+
+void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Prefix& dst,
+                    const KernelForwarding& fwd, const RouteTag& tag) {
+  put_replace(buf, seq, ack, dst, fwd.blackhole, fwd.hops, tag);
 }
 
 void append_delete(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Prefix& dst,

@@ -27,6 +27,8 @@ uint32_t effective_metric(bgp::Afi afi, uint32_t metric);
 // NLM_F_CREATE | NLM_F_REPLACE: installs or swaps the route in one kernel operation.
 void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const KernelRoute& route,
                     const RouteTag& tag);
+void append_replace(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Prefix& dst,
+                    const KernelForwarding& fwd, const RouteTag& tag);
 // Deletes only a route carrying tag.protocol at tag.metric in tag.table.
 void append_delete(std::vector<uint8_t>& buf, uint32_t seq, bool ack, const Prefix& dst,
                    const RouteTag& tag);

@@ -35,12 +35,47 @@ TEST(RouteQueue, OnlyTheLatestStateOfAPrefixIsTaken) {
   QueuedWork w = q.take();
   EXPECT_FALSE(readable(q.wake_fd()));
   ASSERT_EQ(w.routes.size(), 2u);
-  EXPECT_EQ(w.routes[0].first, pfx("192.168.1.0/26"));
-  ASSERT_TRUE(w.routes[0].second);
-  EXPECT_EQ(w.routes[0].second->next_hops.at(0), IpAddr::v4(0x0a000000u + 999));
-  EXPECT_EQ(w.routes[1].first, pfx("192.168.2.0/26"));
-  EXPECT_FALSE(w.routes[1].second);
+  EXPECT_EQ(w.routes[0].prefix, pfx("192.168.1.0/26"));
+  ASSERT_TRUE(w.routes[0].wanted);
+  EXPECT_EQ(w.state(w.routes[0])->next_hops.at(0), IpAddr::v4(0x0a000000u + 999));
+  EXPECT_EQ(w.routes[1].prefix, pfx("192.168.2.0/26"));
+  EXPECT_FALSE(w.state(w.routes[1]));
   EXPECT_EQ(q.coalesced(), 1000u);
+  EXPECT_TRUE(q.take().empty());
+}
+
+TEST(RouteQueue, ATableOfBlocksIsIndexedWholeAndItsNextHopListsStoredOnce) {
+  // /26 blocks differ only in the top bits of their last byte: the index must still tell
+  // them apart, across its growth and across takes that reset it.
+  RouteQueue q;
+  auto block = [](uint32_t i) {
+    return Prefix{{10, static_cast<uint8_t>(i >> 10), static_cast<uint8_t>(i >> 2),
+                   static_cast<uint8_t>((i & 3) << 6)},
+                  26,
+                  bgp::Afi::kIpv4};
+  };
+  const std::vector<IpAddr> a{ip("10.0.0.2")}, b{ip("10.0.0.3"), ip("10.0.0.4")};
+  for (int pass = 0; pass < 2; ++pass) {
+    constexpr uint32_t kBlocks = 100'000;
+    for (uint32_t i = 0; i < kBlocks; ++i)
+      q.update(WantedRoute{block(i), i % 3 == 0 ? b : a, false});
+    for (uint32_t i = 0; i < kBlocks; i += 7)
+      q.withdraw(block(i));
+    for (uint32_t i = 0; i < kBlocks; i += 14)
+      q.update(WantedRoute{block(i), a, false});
+    const QueuedWork w = q.take();
+    ASSERT_EQ(w.routes.size(), kBlocks);
+    EXPECT_EQ(w.hop_lists.size(), 2u);
+    for (uint32_t i = 0; i < kBlocks; ++i) {
+      const QueuedRoute& r = w.routes[i];
+      ASSERT_EQ(r.prefix, block(i)) << i;
+      const bool withdrawn = i % 7 == 0 && i % 14 != 0;
+      ASSERT_EQ(r.wanted, !withdrawn) << i;
+      if (withdrawn) continue;
+      const auto& want = i % 14 == 0 || i % 3 != 0 ? a : b;
+      ASSERT_EQ(w.state(r)->next_hops, want) << i;
+    }
+  }
   EXPECT_TRUE(q.take().empty());
 }
 
@@ -94,15 +129,17 @@ TEST(RouteQueue, ProducerAndConsumerOnTwoThreads) {
   std::atomic<bool> done{false};
   std::thread consumer([&] {
     while (!done) {
-      for (auto& [p, s] : q.take().routes)
-        seen.insert_or_assign(p, *s);
+      const QueuedWork w = q.take();
+      for (const auto& r : w.routes)
+        seen.insert_or_assign(r.prefix, *w.state(r));
     }
   });
   producer.join();
   done = true;
   consumer.join();
-  for (auto& [p, s] : q.take().routes)
-    seen.insert_or_assign(p, *s);
+  const QueuedWork w = q.take();
+  for (const auto& r : w.routes)
+    seen.insert_or_assign(r.prefix, *w.state(r));
   EXPECT_EQ(seen.size(), 100u);
   for (auto& [p, r] : seen)
     EXPECT_EQ(r.next_hops.at(0), IpAddr::v4(99));
