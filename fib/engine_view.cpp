@@ -22,18 +22,18 @@ std::string FibEngine::kernel_text(const KernelForwarding& fwd) const {
 }
 
 std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
-  auto w = wanted_.find(p);
-  auto inst = installed_.find(p);
-  const bool present = inst != installed_.end();
-  if (w == wanted_.end() && !present) return std::nullopt;
+  auto it = routes_.find(p);
+  if (it == routes_.end() || (!it->second.wanted() && !it->second.installed)) return std::nullopt;
+  const Entry& e = it->second;
+  const bool present = e.installed != 0;
   auto f = failed_.find(p);
   const bool failed = f != failed_.end();
   FibRouteView v;
   v.prefix = p;
   if (failed) v.attempts = f->second.attempts;
-  if (w == wanted_.end()) {
+  if (!e.wanted()) {
     // Ours in the kernel, wanted by nobody.
-    v.shape = kernel_text(forwardings_[inst->second]);
+    v.shape = kernel_text(forwardings_[e.installed]);
     if (stale_.count(p)) {
       v.state = "stale";
       v.reason =
@@ -48,7 +48,7 @@ std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
     }
     return v;
   }
-  const RouteShape shape = decide_shape(wanted_route(p, w->second), config_);
+  const RouteShape shape = decide_shape(wanted_route(p, e), config_);
   v.shape = shape_text(shape);
   v.reason = shape.reason;
   auto why_not = [&](const char* state, const std::string& why) {
@@ -69,7 +69,7 @@ std::optional<FibRouteView> FibEngine::describe(const Prefix& p) const {
     why_not("failed", f->second.reason);
   } else if (present) {
     v.state = "installed";
-    v.shape = kernel_text(forwardings_[inst->second]);
+    v.shape = kernel_text(forwardings_[e.installed]);
   } else {
     v.state = "pending";
   }
@@ -83,10 +83,8 @@ FibView FibEngine::view(const std::optional<Prefix>& prefix, size_t limit) const
     return out;
   }
   FirstPrefixes first(limit);
-  for (const auto& [p, w] : wanted_)
-    first.offer(p);
-  for (const auto& [p, r] : installed_)
-    if (!wanted_.count(p)) first.offer(p);
+  for (const auto& [p, e] : routes_)
+    if (e.wanted() || e.installed) first.offer(p);
   out.truncated = first.truncated();
   for (const auto& p : first.take())
     if (auto v = describe(p)) out.routes.push_back(std::move(*v));

@@ -58,12 +58,12 @@ std::unique_ptr<FibEngine> FibEngine::open(WriterOptions options, std::string* e
     return nullptr;
   }
   // Whatever a previous run left is kept until the RIB has had its chance to want it again.
-  for (const auto& [p, r] : engine->installed_)
-    engine->stale_.insert(p);
+  for (const auto& [p, e] : engine->routes_)
+    if (e.installed) engine->stale_.insert(p);
   engine->stale_deadline_ = Clock::now() + engine->opts_.stale_deferral;
-  if (!engine->installed_.empty())
+  if (engine->installed_count_ > 0)
     spdlog::info("fib: adopted {} routes of protocol {} from a previous run as stale",
-                 engine->installed_.size(), engine->opts_.protocol);
+                 engine->installed_count_, engine->opts_.protocol);
   engine->publish();
   return engine;
 }
@@ -80,23 +80,40 @@ nl::RouteTag FibEngine::tag_for(std::optional<uint32_t> metric) const {
   return nl::RouteTag{opts_.protocol, opts_.table, metric.value_or(opts_.metric)};
 }
 
-WantedRoute FibEngine::wanted_route(const Prefix& p, const Wanted& w) const {
-  return WantedRoute{p, hop_lists_[w.next_hops], w.local};
+WantedRoute FibEngine::wanted_route(const Prefix& p, const Entry& e) const {
+  return WantedRoute{p, hop_lists_[e.next_hops], e.local};
 }
 
-void FibEngine::set_installed(const Prefix& p, KernelRoute&& route) {
-  const FwdId id = forwardings_.acquire(KernelForwarding{route.blackhole, std::move(route.hops)});
-  auto [it, inserted] = installed_.try_emplace(p, id);
-  if (!inserted) {
-    forwardings_.release(it->second);
-    it->second = id;
-  }
+void FibEngine::set_wanted(Entry& e, HopsId next_hops, bool local) {
+  if (!e.next_hops && next_hops) ++wanted_count_;
+  if (e.next_hops && !next_hops) --wanted_count_;
+  hop_lists_.release(e.next_hops);
+  e.next_hops = next_hops;
+  e.local = local;
+  e.direct = false;
+}
+
+void FibEngine::set_installed(Entry& e, FwdId fwd) {
+  if (!e.installed && fwd) ++installed_count_;
+  if (e.installed && !fwd) --installed_count_;
+  forwardings_.release(e.installed);
+  e.installed = fwd;
+}
+
+void FibEngine::adopt(const Prefix& p, KernelRoute&& route) {
+  set_installed(routes_[p],
+                forwardings_.acquire(KernelForwarding{route.blackhole, std::move(route.hops)}));
 }
 
 void FibEngine::clear_installed() {
-  for (const auto& [p, id] : installed_)
-    forwardings_.release(id);
-  installed_.clear();
+  for (auto& [p, e] : routes_) {
+    set_installed(e, 0);
+    drop_later(p, e);
+  }
+}
+
+void FibEngine::drop_later(const Prefix& p, const Entry& e) {
+  if (!e.wanted() && !e.installed) emptied_.push_back(p);
 }
 
 int FibEngine::load_kernel_routes() {
@@ -118,7 +135,7 @@ int FibEngine::load_kernel_routes() {
             odd_metric_.emplace_back(dst, p->metric);
             return;
           }
-          set_installed(dst, std::move(p->route));
+          adopt(dst, std::move(p->route));
         });
     if (err != 0) return err;
   }
@@ -147,13 +164,14 @@ void FibEngine::apply(QueuedWork& work) {
       dirty_.insert(p);
     fresh_.clear();
   }
-  grow_for(wanted_, wanted_.size() + work.routes.size());
+  grow_for(routes_, routes_.size() + work.routes.size());
   fresh_.reserve(work.routes.size());
   std::vector<HopsId> ids(work.hop_lists.size(), 0);  // the work's lists, interned once
   for (const auto& r : work.routes) {
     const Prefix& prefix = r.prefix;
-    // wanted_ changes only here, so the entry stays put until the round evaluates it.
-    Wanted* entry = nullptr;
+    // Entries are erased only at the end of a round, so this one stays put until the round
+    // evaluates it.
+    Entry* entry = nullptr;
     if (r.wanted) {
       HopsId& id = ids[r.next_hops];
       if (id == 0) {
@@ -161,21 +179,17 @@ void FibEngine::apply(QueuedWork& work) {
       } else {
         hop_lists_.ref(id);
       }
-      const Wanted w{id, r.local_block, false};
-      auto [it, inserted] = wanted_.try_emplace(prefix, w);
-      if (!inserted) {
-        hop_lists_.release(it->second.next_hops);
-        it->second = w;
-      }
-      entry = &it->second;
+      entry = &routes_[prefix];
+      set_wanted(*entry, id, r.local_block);
       if (!stale_.empty()) stale_.erase(prefix);  // claimed: current from now on
-    } else if (auto it = wanted_.find(prefix); it != wanted_.end()) {
-      hop_lists_.release(it->second.next_hops);
-      wanted_.erase(it);
+    } else if (auto it = routes_.find(prefix); it != routes_.end()) {
+      entry = &it->second;
+      set_wanted(*entry, 0, false);
+      drop_later(prefix, *entry);
     }
     fresh_.emplace_back(prefix, entry);
   }
-  // Everything is in wanted_ now; a table's worth of queued routes need not live through the
+  // Everything is in routes_ now; a table's worth of queued routes need not live through the
   // round that writes it.
   std::vector<QueuedRoute>().swap(work.routes);
   if (work.initial_sync_done && !sync_done_) {
@@ -209,7 +223,7 @@ void FibEngine::on_monitor_message(const nlmsghdr* h) {
     // someone else (an admin, or the kernel dropping it with its device): write it again.
     if (p->deleted && p->metric == our_metric(dst.afi)) {
       if (writing_) {
-        // A round's pending ops point into installed_: no erasing until they are written.
+        // A round's pending ops point into routes_: nothing changes under them.
         deleted_while_writing_.push_back(std::move(p->route));
       } else {
         forget_if_installed(p->route);
@@ -230,13 +244,13 @@ void FibEngine::on_monitor_message(const nlmsghdr* h) {
 }
 
 void FibEngine::forget_if_installed(const KernelRoute& route) {
-  auto it = installed_.find(route.dst);
-  if (it == installed_.end()) return;
-  const KernelForwarding& held = forwardings_[it->second];
+  auto it = routes_.find(route.dst);
+  if (it == routes_.end() || !it->second.installed) return;
+  const KernelForwarding& held = forwardings_[it->second.installed];
   if (held.blackhole == route.blackhole && held.hops == route.hops) {
-    forwardings_.release(it->second);
-    installed_.erase(it);
+    set_installed(it->second, 0);
     dirty_.insert(route.dst);
+    drop_later(route.dst, it->second);
   }
 }
 
@@ -261,13 +275,13 @@ void FibEngine::forget_decisions() {
   last_decided_ = nullptr;
 }
 
-const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Wanted& w) {
+const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Entry& w) {
   const IpPool* pool = pool_of(p, config_.pools);
   if (last_key_ && last_key_->pool == pool && last_key_->afi == p.afi &&
       last_key_->local == w.local && last_key_->next_hops == w.next_hops)
     return *last_decided_;
-  // The key's next-hop id holds no reference: decisions never outlive the round, and wanted_
-  // (which holds them) changes only between rounds.
+  // The key's next-hop id holds no reference: decisions never outlive the round, and the
+  // entries (which hold them) change what they want only between rounds.
   if (decided_.size() >= 4096) forget_decisions();
   auto [it, inserted] = decided_.try_emplace(ShapeKey{pool, p.afi, w.local, w.next_hops});
   if (inserted) {
@@ -291,19 +305,18 @@ const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Wanted& w) {
 }
 
 bool FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
-  auto w = wanted_.find(p);
-  return evaluate(p, w == wanted_.end() ? nullptr : &w->second, ops);
+  auto e = routes_.find(p);
+  return evaluate(p, e == routes_.end() ? nullptr : &e->second, ops);
 }
 
-bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
+bool FibEngine::evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops) {
   if (!parked_.empty()) parked_.erase(p);
   if (!none_.empty()) none_.erase(p);
-  auto inst = installed_.find(p);
-  const bool present = inst != installed_.end();
+  const bool present = e && e->installed;
   FwdId target = 0;
-  if (w) {
-    const Decided& shape = decide(p, *w);
-    w->direct = shape.direct;
+  if (e && e->wanted()) {
+    const Decided& shape = decide(p, *e);
+    e->direct = shape.direct;
     std::unordered_map<Prefix, uint8_t, PrefixHash>::const_iterator c;
     if (shape.none) {
       none_.insert(p);
@@ -324,14 +337,14 @@ bool FibEngine::evaluate(const Prefix& p, Wanted* w, std::vector<Op>& ops) {
   }
   if (target != 0) {
     // Interned: the same forwarding is the same id.
-    if (present && inst->second == target) {
+    if (present && e->installed == target) {
       if (!failed_.empty()) failed_.erase(p);
       return present;
     }
     forwardings_.ref(target);
-    ops.push_back(Op{p, target, opts_.metric, present ? &inst->second : nullptr});
+    ops.push_back(Op{p, target, opts_.metric, e});
   } else if (present) {
-    ops.push_back(Op{p, 0, opts_.metric, nullptr});
+    ops.push_back(Op{p, 0, opts_.metric, e});
   } else if (!failed_.empty()) {
     failed_.erase(p);
   }
@@ -404,24 +417,15 @@ void FibEngine::apply_results(std::vector<Op>& ops, size_t begin, size_t end, ui
     auto e = by_seq.find(first_seq + static_cast<uint32_t>(i - begin));
     const bool gone = e != by_seq.end() && !replace && e->second->error == ESRCH;
     if (e == by_seq.end() || gone) {
+      // No entry is erased while a round writes, so the one evaluate saw is still there.
       if (replace) {
-        // installed_ only changes here, and no entry is erased while a round writes, so the
-        // pointer taken by evaluate is still the entry. The op's reference moves into it.
-        FwdId* slot = op.installed;
-        if (!slot) {
-          auto [it, inserted] = installed_.try_emplace(op.prefix, 0);
-          slot = &it->second;
-        }
-        forwardings_.release(*slot);
-        *slot = op.fwd;
+        set_installed(*op.entry, op.fwd);  // the op's reference moves into the entry
         op.fwd = 0;
         ++written_;
       } else {
-        if (op.metric == opts_.metric) {
-          if (auto it = installed_.find(op.prefix); it != installed_.end()) {
-            forwardings_.release(it->second);
-            installed_.erase(it);
-          }
+        if (op.entry) {
+          set_installed(*op.entry, 0);
+          drop_later(op.prefix, *op.entry);
         }
         ++deleted_;
       }
@@ -482,8 +486,8 @@ void FibEngine::round() {
   }
   if (reachability_changed_) {
     host_.forget_resolutions();
-    for (const auto& [p, w] : wanted_)
-      if (w.direct) dirty_.insert(p);
+    for (const auto& [p, e] : routes_)
+      if (e.direct) dirty_.insert(p);
     reachability_changed_ = false;
   }
   if (reconcile_) {
@@ -491,8 +495,8 @@ void FibEngine::round() {
     if (int err = load_kernel_routes(); err != 0) {
       last_error_ = std::string("route dump: ") + std::strerror(err);
     } else if (!swept_) {
-      for (const auto& [p, r] : installed_)
-        if (!wanted_.count(p)) stale_.insert(p);
+      for (const auto& [p, e] : routes_)
+        if (e.installed && !e.wanted()) stale_.insert(p);
     }
     all_dirty_ = true;
   }
@@ -516,7 +520,7 @@ void FibEngine::round() {
 
   // Devices, resolutions and the config may have changed since the last round.
   forget_decisions();
-  // From here until every batch is answered, ops point into installed_ (see forget_if_installed).
+  // From here until every batch is answered, ops point into routes_ (see forget_if_installed).
   // Each prefix is evaluated once per round, and a batch's results touch only its own prefixes,
   // so whether a prefix is installed does not change between the start of the round and its
   // evaluation.
@@ -524,26 +528,14 @@ void FibEngine::round() {
   const uint64_t batches_before = batches_;
   if (all_dirty_) {
     all_dirty_ = false;
-    grow_for(installed_, std::max(installed_.size(), wanted_.size()));
-    ops.reserve(std::min(kOpsSegment, ops.size() + wanted_.size()));
-    const size_t installed_at_start = installed_.size();
-    size_t wanted_and_installed = 0;
-    for (auto& [p, w] : wanted_) {
-      wanted_and_installed += evaluate(p, &w, ops);
+    ops.reserve(std::min(kOpsSegment, ops.size() + routes_.size()));
+    // Writing changes entries but never adds or erases one, so the walk is safe.
+    for (auto& [p, e] : routes_) {
+      if (!e.wanted() && !e.installed) continue;
+      evaluate(p, &e, ops);
       pump(ops);
     }
-    // Routes of ours nobody wants (none when every installed one was just seen as wanted).
-    if (wanted_and_installed < installed_at_start) {
-      std::vector<Prefix> leftovers;
-      for (const auto& [p, r] : installed_)
-        if (!wanted_.count(p)) leftovers.push_back(p);
-      for (const auto& p : leftovers) {
-        evaluate(p, nullptr, ops);
-        pump(ops);
-      }
-    }
   } else {
-    grow_for(installed_, installed_.size() + dirty_.size() + fresh_.size());
     ops.reserve(std::min(kOpsSegment, ops.size() + dirty_.size() + fresh_.size()));
     for (const auto& p : dirty_) {
       evaluate(p, ops);
@@ -564,6 +556,11 @@ void FibEngine::round() {
   for (const auto& r : deleted_while_writing_)
     forget_if_installed(r);
   deleted_while_writing_.clear();
+  for (const auto& p : emptied_) {
+    auto it = routes_.find(p);
+    if (it != routes_.end() && !it->second.wanted() && !it->second.installed) routes_.erase(it);
+  }
+  emptied_.clear();
   // Whatever happened meanwhile (our own route echoes are filtered out in the kernel).
   if (batches_ != batches_before) read_monitor();
   publish();
@@ -571,8 +568,8 @@ void FibEngine::round() {
 
 void FibEngine::publish() {
   auto s = std::make_shared<FibStatus>();
-  s->wanted = wanted_.size();
-  s->installed = installed_.size();
+  s->wanted = wanted_count_;
+  s->installed = installed_count_;
   s->not_ours = none_.size();
   s->parked = parked_.size();
   s->failed = failed_.size();

@@ -49,11 +49,20 @@ class FibEngine {
  private:
   using FwdId = Interner<KernelForwarding, KernelForwardingHash>::Id;
   using HopsId = Interner<std::vector<IpAddr>, IpAddrListHash>::Id;
+  // Per prefix, what is wanted and what of ours the kernel holds, in one node: a table of a
+  // million routes costs one small allocation per prefix.
+  struct Entry {
+    HopsId next_hops = 0;  // 0: not wanted; else holds a reference
+    bool local = false;    // WantedRoute::local_block
+    bool direct = false;   // some hop resolved through the kernel's routes: follows them
+    FwdId installed = 0;   // 0: no route of ours; else holds a reference
+    bool wanted() const { return next_hops != 0; }
+  };
   struct Op {
     Prefix prefix;
-    FwdId fwd = 0;                // 0: delete; else holds a reference until the result
-    uint32_t metric = 0;          // for deletes of routes left at another metric
-    FwdId* installed = nullptr;   // the entry in installed_ it replaces, if any
+    FwdId fwd = 0;           // 0: delete; else holds a reference until the result
+    uint32_t metric = 0;     // for deletes of routes left at another metric
+    Entry* entry = nullptr;  // the prefix's entry; none for routes left at another metric
   };
   // What a wanted route becomes, minus its destination. It depends on the prefix only through
   // its pool and family, so routes sharing (pool, family, own block, next hops) share one
@@ -77,17 +86,18 @@ class FibEngine {
     std::string parked;   // non-empty: cannot be installed now
     FwdId fwd = 0;        // what to install; holds a reference while decided_ keeps it
   };
-  struct Wanted {
-    HopsId next_hops = 0;  // holds a reference
-    bool local = false;    // WantedRoute::local_block
-    bool direct = false;   // some hop resolved through the kernel's routes: follows them
-  };
-  const Decided& decide(const Prefix& p, const Wanted& w);
+  const Decided& decide(const Prefix& p, const Entry& e);
   void forget_decisions();
   // The route as the RIB asked for it, rebuilt from the ids (for shapes and views).
-  WantedRoute wanted_route(const Prefix& p, const Wanted& w) const;
-  void set_installed(const Prefix& p, KernelRoute&& route);
+  WantedRoute wanted_route(const Prefix& p, const Entry& e) const;
+  // Both take over the caller's reference (id 0: nothing) and keep the counts.
+  void set_wanted(Entry& e, HopsId next_hops, bool local);
+  void set_installed(Entry& e, FwdId fwd);
+  void adopt(const Prefix& p, KernelRoute&& route);  // found in the kernel
   void clear_installed();
+  // Entries that hold nothing are erased at the end of a round, never while ops and fresh_
+  // point into the table.
+  void drop_later(const Prefix& p, const Entry& e);
   struct Failure {
     int attempts = 0;
     Clock::time_point next;
@@ -100,11 +110,11 @@ class FibEngine {
   void forget_if_installed(const KernelRoute& route);
   // Returns whether p has a route of ours installed.
   bool evaluate(const Prefix& p, std::vector<Op>& ops);
-  bool evaluate(const Prefix& p, Wanted* wanted, std::vector<Op>& ops);
+  bool evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops);
   // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
   // encoded and handed to the sender thread, and the next one is decided while the kernel
   // applies it. Results are taken in order, at most two batches behind.
-  // Ops are written in segments (see kOpsSegment); within one, they point into installed_.
+  // Ops are written in segments (see kOpsSegment) and point into routes_.
   void pump(std::vector<Op>& ops);           // after ops grew
   void chunk(std::vector<Op>& ops);          // batches the ops not yet in one
   void finish_writes(std::vector<Op>& ops);  // the rest, and every result
@@ -127,8 +137,9 @@ class FibEngine {
 
   Interner<std::vector<IpAddr>, IpAddrListHash> hop_lists_;
   Interner<KernelForwarding, KernelForwardingHash> forwardings_;
-  std::unordered_map<Prefix, Wanted, PrefixHash> wanted_;
-  std::unordered_map<Prefix, FwdId, PrefixHash> installed_;
+  std::unordered_map<Prefix, Entry, PrefixHash> routes_;
+  size_t wanted_count_ = 0, installed_count_ = 0;
+  std::vector<Prefix> emptied_;
   std::unordered_set<Prefix, PrefixHash> stale_;
   std::vector<std::pair<Prefix, uint32_t>> odd_metric_;  // ours, at a metric we no longer use
   std::unordered_map<Prefix, std::string, PrefixHash> parked_;
@@ -136,10 +147,10 @@ class FibEngine {
   std::unordered_map<Prefix, Failure, PrefixHash> failed_;
   std::unordered_set<Prefix, PrefixHash> none_;  // wanted, but shape none
   std::unordered_set<Prefix, PrefixHash> dirty_;
-  // Prefixes of the last work taken from the queue with their wanted_ entry (nullptr:
-  // withdrawn), unique by construction (the queue coalesces per prefix): evaluated without
-  // going through dirty_ or looking them up again.
-  std::vector<std::pair<Prefix, Wanted*>> fresh_;
+  // Prefixes of the last work taken from the queue with their entry (nullptr: none), unique
+  // by construction (the queue coalesces per prefix): evaluated without going through dirty_
+  // or looking them up again.
+  std::vector<std::pair<Prefix, Entry*>> fresh_;
   std::unordered_map<ShapeKey, Decided, ShapeKeyHash> decided_;  // cleared every round
   const ShapeKey* last_key_ = nullptr;
   const Decided* last_decided_ = nullptr;
