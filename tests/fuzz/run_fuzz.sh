@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target until it has used SECONDS of CPU time (not wall time: a campaign
 # shares the machine with builds, and "one CPU-hour per target" must mean that); a crash leaves
-# the reproducer in WORK/crashes/TARGET and fails.
+# the reproducer in WORK/crashes/TARGET and fails. Never pause a run with SIGSTOP: libFuzzer's
+# -timeout is wall time, and the paused unit is then reported as a timeout.
 # Usage: run_fuzz.sh FUZZER MAKE_SEEDS VECTOR_DIR WORK TARGET SECONDS
 set -euo pipefail
 fuzzer=$1 make_seeds=$2 vectors=$3 work=$4 target=$5 seconds=$6
