@@ -294,8 +294,8 @@ const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Entry& w) {
       if (!r.parked.empty()) {
         d.parked = std::move(r.parked);
       } else if (r.route) {
-        d.fwd = forwardings_.acquire(
-            KernelForwarding{r.route->blackhole, std::move(r.route->hops)});
+        d.fwd =
+            forwardings_.acquire(KernelForwarding{r.route->blackhole, std::move(r.route->hops)});
       }
     }
   }

@@ -59,8 +59,7 @@ uint32_t RouteQueue::hop_list_locked(const std::vector<IpAddr>& hops) {
   // Routes arrive in runs sharing one list; the map is for the rest.
   if (last_list_ < pending_.hop_lists.size() && pending_.hop_lists[last_list_] == hops)
     return last_list_;
-  auto [it, inserted] =
-      lists_.try_emplace(hops, static_cast<uint32_t>(pending_.hop_lists.size()));
+  auto [it, inserted] = lists_.try_emplace(hops, static_cast<uint32_t>(pending_.hop_lists.size()));
   if (inserted) pending_.hop_lists.push_back(hops);
   return last_list_ = it->second;
 }

@@ -5,10 +5,10 @@
 // While the kernel absorbs a table, most of it waits here: an entry is 24 bytes plus a slot of
 // the index, and next-hop lists are stored once per distinct list.
 
+#include <cstdint>
 #include <future>
 #include <mutex>
 #include <optional>
-#include <cstdint>
 #include <unordered_map>
 #include <vector>
 
@@ -36,7 +36,7 @@ struct QueuedWork {
   // Order is first-touch order; later states overwrite in place.
   std::vector<QueuedRoute> routes;
   std::vector<std::vector<IpAddr>> hop_lists;  // distinct, indexed by QueuedRoute::next_hops
-  std::optional<EncapConfig> config;  // the latest config, if it changed
+  std::optional<EncapConfig> config;           // the latest config, if it changed
   bool initial_sync_done = false;
   bool reconcile = false;
   bool stop = false;
