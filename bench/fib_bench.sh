@@ -6,6 +6,7 @@
 #   bird   BIRD 2 static routes exported by its kernel protocol (then `birdc configure`
 #          with the other shape), timed until the kernel holds them all
 #   floor  fib_floor: the same replace requests in 128 KB batches without acks
+# Reported: routes per second for each step, and the peak RSS of tern-fib and of BIRD.
 # Usage: fib_bench.sh BUILD_DIR [ROUTES]
 BUILD=$1
 N=${2:-${FIB_BENCH_ROUTES:-1000000}}
@@ -27,8 +28,10 @@ bench_ns() {
 count() { ip netns exec "$1" "$FLOOR" count 12 "$2"; }
 now() { date +%s.%N; }
 rate() { python3 -c "print(f'{$N / ($2 - $1):.0f}')"; }
+# Peak resident memory of PID in MiB: what the writer holds for N routes, beside BIRD's.
+peak_mib() { awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
-declare -A RATE
+declare -A RATE RSS
 
 # --- floor
 bench_ns floor NS
@@ -53,6 +56,7 @@ t2=$(echo "$FIB_LAST" | sed -E 's/.*ms=([0-9.]+).*/\1/')
 echo "$FIB_LAST" | grep -q "errors=0 " || lab_fail "tern: write errors: $FIB_LAST"
 RATE[tern_install]=$(python3 -c "print(f'{$N / ($t1 / 1000):.0f}')")
 RATE[tern_replace]=$(python3 -c "print(f'{$N / ($t2 / 1000):.0f}')")
+RSS[tern]=$(peak_mib "$FIB_PID")
 lab_log "tern: install ${t1} ms, replace ${t2} ms ($FIB_LAST)"
 fib_stop
 ip netns del "$NS_NODE"
@@ -96,15 +100,17 @@ t2=$(now)
 ip netns exec "$NS_B" birdc -s "$BSOCK" configure > /dev/null
 wait_full eth0
 t3=$(now)
+RSS[bird]=$(peak_mib "$(cat "$LAB_DIR/bird.pid")")
 RATE[bird_install]=$(rate "$t0" "$t1")
 RATE[bird_replace]=$(rate "$t2" "$t3")
 lab_log "bird: install $(python3 -c "print(f'{$t1 - $t0:.2f}')") s, replace $(python3 -c "print(f'{$t3 - $t2:.2f}')") s (config parse included)"
 
 echo
-printf '%-8s %14s %14s\n' "" "install/s" "replace/s"
+printf '%-8s %14s %14s %14s\n' "" "install/s" "replace/s" "peak RSS MiB"
 for w in floor tern bird; do
-  printf '%-8s %14s %14s\n' "$w" "${RATE[${w}_install]}" "${RATE[${w}_replace]}"
+  printf '%-8s %14s %14s %14s\n' "$w" "${RATE[${w}_install]}" "${RATE[${w}_replace]}" "${RSS[$w]:--}"
 done
+echo "tern/bird peak RSS: $(python3 -c "print(f'{${RSS[tern]} / ${RSS[bird]}:.2f}')")x"
 python3 - "${RATE[floor_install]}" "${RATE[floor_replace]}" "${RATE[tern_install]}" "${RATE[tern_replace]}" "${RATE[bird_install]}" "${RATE[bird_replace]}" <<'PY'
 import sys
 fi, fr, ti, tr, bi, br = map(float, sys.argv[1:])
