@@ -546,9 +546,17 @@ std::variant<api::Intent, ManifestError> read_manifest_file(const std::string& p
 
 namespace {
 
-// Strings a YAML reader (ours, Go's YAML 1.1) could take for another type are quoted.
+// Strings a YAML reader (ours, Go's YAML 1.1) could take for another type are quoted, and so
+// are strings a plain scalar would not carry whole: control characters (a plain "a\r" reads
+// back as "a", the \r taken for part of a line break) and leading or trailing blanks.
 bool needs_quotes(const std::string& s) {
   if (s.empty()) return true;
+  if (std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+      }))
+    return true;
+  if (s.front() == ' ' || s.back() == ' ') return true;
   static const std::set<std::string, std::less<>> kWords = {"true", "false", "yes", "no",   "on",
                                                             "off",  "y",     "n",   "null", "~"};
   std::string lower = s;

@@ -290,6 +290,25 @@ TEST(Manifest, WriteReadsBackEqual) {
   EXPECT_EQ(write_manifests(got), yaml);
 }
 
+TEST(Manifest, WriteQuotesStringsAPlainScalarWouldNotCarryWhole) {
+  // Found by fuzz_manifest: a label value ending in carriage returns was written plain and
+  // read back one \r short.
+  api::Intent want = parse_text(R"pb(
+    nodes {
+      metadata {
+        name: "n"
+        labels { key: "cr" value: "node-a\r\r\r" }
+        labels { key: "tab" value: "a\tb" }
+        labels { key: "blanks" value: " padded " }
+        labels { key: "bell" value: "x\007y\177" }
+      }
+    }
+  )pb");
+  const std::string yaml = write_manifests(want);
+  EXPECT_TRUE(same(read_ok(yaml), want)) << yaml;
+  EXPECT_NE(yaml.find("cr: \"node-a\\r\\r\\r\""), std::string::npos) << yaml;
+}
+
 TEST(Manifest, WriteKeepsPresenceOfOptionalFieldsAndEmptySpecs) {
   api::Intent want = parse_text(R"pb(
     bgp_configurations {
