@@ -304,12 +304,12 @@ const FibEngine::Decided& FibEngine::decide(const Prefix& p, const Entry& w) {
   return it->second;
 }
 
-bool FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
+void FibEngine::evaluate(const Prefix& p, std::vector<Op>& ops) {
   auto e = routes_.find(p);
-  return evaluate(p, e == routes_.end() ? nullptr : &e->second, ops);
+  evaluate(p, e == routes_.end() ? nullptr : &e->second, ops);
 }
 
-bool FibEngine::evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops) {
+void FibEngine::evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops) {
   if (!parked_.empty()) parked_.erase(p);
   if (!none_.empty()) none_.erase(p);
   const bool present = e && e->installed;
@@ -326,20 +326,20 @@ bool FibEngine::evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops) {
                    " holds this prefix at metric " + std::to_string(our_metric(p.afi)) +
                    " in table " + std::to_string(opts_.table);
       failed_.erase(p);
-      return present;  // ours, if any, stays as it is
+      return;  // ours, if any, stays as it is
     } else if (!shape.parked.empty()) {
       parked_[p] = shape.parked;
     } else {
       target = shape.fwd;
     }
   } else if (!stale_.empty() && stale_.count(p)) {
-    return present;  // adopted from the previous run: kept until the sweep
+    return;  // adopted from the previous run: kept until the sweep
   }
   if (target != 0) {
     // Interned: the same forwarding is the same id.
     if (present && e->installed == target) {
       if (!failed_.empty()) failed_.erase(p);
-      return present;
+      return;
     }
     forwardings_.ref(target);
     ops.push_back(Op{p, target, opts_.metric, e});
@@ -348,7 +348,6 @@ bool FibEngine::evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops) {
   } else if (!failed_.empty()) {
     failed_.erase(p);
   }
-  return present;
 }
 
 void FibEngine::submit_chunk(std::vector<Op>& ops, size_t begin, size_t end) {

@@ -108,9 +108,8 @@ class FibEngine {
   void on_monitor_message(const nlmsghdr* h);
   // Someone else deleted a route of ours: if it is the one we hold, write it again.
   void forget_if_installed(const KernelRoute& route);
-  // Returns whether p has a route of ours installed.
-  bool evaluate(const Prefix& p, std::vector<Op>& ops);
-  bool evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops);
+  void evaluate(const Prefix& p, std::vector<Op>& ops);
+  void evaluate(const Prefix& p, Entry* e, std::vector<Op>& ops);
   // Writing is pipelined with deciding: once the ops decided so far fill a batch, the batch is
   // encoded and handed to the sender thread, and the next one is decided while the kernel
   // applies it. Results are taken in order, at most two batches behind.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 
 namespace tern::fib {
@@ -35,8 +36,9 @@ size_t slot_of(const Prefix& p, int bits) {
 }  // namespace
 
 uint32_t& RouteQueue::slot_locked(const Prefix& prefix) {
+  int bits = std::countr_zero(index_.size());
   if ((pending_.routes.size() + 1) * 2 > index_.size()) {
-    const int bits = std::max(index_bits_ + 1, 10);
+    bits = index_.empty() ? 10 : bits + 1;
     std::vector<uint32_t> bigger(size_t{1} << bits, 0);
     const size_t mask = bigger.size() - 1;
     for (uint32_t i = 0; i < pending_.routes.size(); ++i) {
@@ -46,10 +48,9 @@ uint32_t& RouteQueue::slot_locked(const Prefix& prefix) {
       bigger[at] = i + 1;
     }
     index_.swap(bigger);
-    index_bits_ = bits;
   }
   const size_t mask = index_.size() - 1;
-  for (size_t at = slot_of(prefix, index_bits_);; at = (at + 1) & mask) {
+  for (size_t at = slot_of(prefix, bits);; at = (at + 1) & mask) {
     uint32_t& slot = index_[at];
     if (slot == 0 || pending_.routes[slot - 1].prefix == prefix) return slot;
   }
@@ -139,9 +140,8 @@ QueuedWork RouteQueue::take() {
   QueuedWork out = std::move(pending_);
   pending_ = QueuedWork{};
   // A table's worth of index is given back; a small one is kept for the next work.
-  if (index_bits_ > 12) {
+  if (index_.size() > 4096) {
     index_ = {};
-    index_bits_ = 0;
   } else {
     std::fill(index_.begin(), index_.end(), 0);
   }

@@ -84,8 +84,7 @@ class RouteQueue {
   QueuedWork pending_;
   // Open addressing over pending_.routes (positions + 1; 0: free), at most half full. Probing
   // compares the prefixes in routes, so a slot is four bytes.
-  std::vector<uint32_t> index_;
-  int index_bits_ = 0;
+  std::vector<uint32_t> index_;  // a power of two long, or empty
   std::unordered_map<std::vector<IpAddr>, uint32_t, IpAddrListHash> lists_;
   uint32_t last_list_ = UINT32_MAX;
   size_t coalesced_ = 0;
