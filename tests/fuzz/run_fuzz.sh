@@ -43,8 +43,10 @@ while running $pid; do
   ticks=$(cpu_ticks $pid)
   [ "$ticks" -ge 0 ] && used=$((ticks / hz))
   if [ $used -ge "$seconds" ] && [ $interrupted -eq 0 ]; then
-    # SIGINT makes libFuzzer print its final stats and exit 72.
-    kill -INT $pid 2> /dev/null || true
+    # SIGUSR1 asks libFuzzer to stop after the current input, print its final stats and exit 0.
+    # Not SIGINT: libFuzzer's SIGINT handler allocates, and when the signal lands while the
+    # target is inside malloc the run deadlocks on the (ASan) allocator's lock.
+    kill -USR1 $pid 2> /dev/null || true
     interrupted=1
   fi
   # The watchdog: on out-of-memory libFuzzer prints a heap profile, which on a big heap can take
@@ -60,7 +62,6 @@ wait $pid
 rc=$?
 set -e
 trap - EXIT
-[ $interrupted -eq 1 ] && [ $rc -eq 72 ] && rc=0
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
 units=$(find "$corpus" -type f | wc -l)
 echo "fuzz_$target: ${execs:-0} executions in ${used} CPU-s over $((SECONDS - start)) s," \
