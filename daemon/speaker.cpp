@@ -614,18 +614,26 @@ Speaker::Group* Speaker::new_group(int family, const GroupKey& key, const rib::P
 
 void Speaker::catch_up(Peer& p, int family, Finish finish) {
   leave_group(p, family);
-  Group* g = new_group(family, key_for(p, family), p.policy);
+  p.waiting[family] = false;
+  p.finish[family] = finish;
+  const GroupKey key = key_for(p, family);
+  for (auto& other : groups_[family]) {
+    if (!other->fresh || !(other->key == key)) continue;
+    p.group[family] = other.get();
+    other->members.push_back(&p);
+    forget_exports(*other);
+    return;
+  }
+  Group* g = new_group(family, key, p.policy);
   if (!g) {
     // Every slot is in use by other catch-ups; this one starts when one of them is done.
     p.waiting[family] = true;
-    p.finish[family] = finish;
     return;
   }
-  p.waiting[family] = false;
-  p.finish[family] = finish;
   p.group[family] = g;
   g->members.push_back(&p);
   g->out->mark_all(*ribs_[family]);
+  g->fresh = true;
 }
 
 void Speaker::leave_group(Peer& p, int family) {
@@ -645,16 +653,16 @@ void Speaker::destroy(Group& g) {
   g.out->clear(*ribs_[family]);
   slots_used_[family] &= ~(1u << g.out->slot());
   std::erase_if(groups_[family], [&](const auto& x) { return x.get() == &g; });
-  // A slot is free: a peer waiting for one can start its catch-up.
+  // A slot is free: the peers waiting for one start their catch-up, in one group where their
+  // keys agree (those that find no slot wait on).
   for (auto& [id, p] : peers_) {
-    if (p->waiting[family]) {
-      catch_up(*p, family, p->finish[family]);
-      bgp::asio::post(io_, [this, id = id, alive = std::weak_ptr<bool>(alive_)] {
-        if (alive.expired()) return;
-        if (auto it = peers_.find(id); it != peers_.end()) flush(*it->second);
-      });
-      break;
-    }
+    if (!p->waiting[family]) continue;
+    catch_up(*p, family, p->finish[family]);
+    if (p->waiting[family]) continue;
+    bgp::asio::post(io_, [this, id = id, alive = std::weak_ptr<bool>(alive_)] {
+      if (alive.expired()) return;
+      if (auto it = peers_.find(id); it != peers_.end()) flush(*it->second);
+    });
   }
 }
 
@@ -666,7 +674,7 @@ void Speaker::drained(Group& g) {
         break;
       case Finish::kEndOfRib:
         // The initial table is complete (RFC 4724 2).
-        m->session->send_encoded(g.out->end_of_rib());
+        m->session->send_encoded(std::make_shared<const bgp::Bytes>(g.out->end_of_rib()));
         break;
       case Finish::kEndOfRefresh:
         m->session->send(refresh(g.out->family(), bgp::RefreshSubtype::kEndOfRib));
@@ -692,6 +700,7 @@ void Speaker::drained(Group& g) {
 }
 
 void Speaker::flush(Group& g) {
+  g.fresh = false;  // from here on its members may have been sent part of the table
   const int family = bgp::family_index(g.out->family());
   auto exporter = [this, &g](const bgp::Prefix& p, const rib::Path& path) {
     return export_path(g, p, path);
@@ -716,12 +725,12 @@ void Speaker::flush(Group& g) {
         return;  // no slot to split into: wait for everyone
       }
     }
-    auto msgs = g.out->pull(kLowWater, *ribs_[family], exporter);
-    for (size_t i = 0; i < g.members.size(); ++i) {
-      const bool last = i + 1 == g.members.size();
-      for (auto& m : msgs)
-        g.members[i]->session->send_encoded(last ? std::move(m) : bgp::Bytes(m));
-    }
+    std::vector<std::shared_ptr<const bgp::Bytes>> msgs;
+    for (auto& m : g.out->pull(kLowWater, *ribs_[family], exporter))
+      msgs.push_back(std::make_shared<const bgp::Bytes>(std::move(m)));
+    for (Peer* m : g.members)
+      for (const auto& msg : msgs)
+        m->session->send_encoded(msg);
   }
   drained(g);
 }

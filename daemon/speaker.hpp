@@ -158,6 +158,9 @@ class Speaker {
     std::vector<Peer*> members;
     // The one group of its key that catch-up and split-off groups merge into when drained.
     bool steady = false;
+    // A catch-up group that has not sent anything yet: a peer of the same key that needs the
+    // whole table too joins it, so sessions coming up together share one catch-up.
+    bool fresh = false;
     // (source attribute set, source peer, community rules that apply) -> what it is exported
     // as; holds the source set so its address cannot be reused while cached.
     struct Cached {

@@ -399,10 +399,11 @@ bench_dut_ready() {
 
 # ---------------------------------------------------------------- many peers (rr, mesh, idle)
 
-# bench_peers_up DIR NS N CONF_FN: N BIRDs on the harness CPUs, one per simulated peer (BIRD
-# 2.0.12 holds one session per neighbour address, so one BIRD cannot be several peers of one
-# DUT); CONF_FN I prints peer I's config (I = 0..N-1). Files DIR/<i>.{conf,ctl,pid,err}; PIDs
-# in PEER_PIDS.
+# bench_peers_up DIR NS N CONF_FN: N BIRDs on the harness CPUs that play the DUT's peers (BIRD
+# 2.0.12 holds one session per neighbour address in a process, so a BIRD plays several peers of
+# one DUT only when each talks to another address of the DUT); CONF_FN I prints BIRD I's
+# config (I = 0..N-1), whose BGP protocols are named "peer*". Files DIR/<i>.{conf,ctl,pid,err};
+# PIDs in PEER_PIDS.
 bench_peers_up() {
   local dir=$1 ns=$2 n=$3 fn=$4 i
   rm -rf "$dir"
@@ -418,11 +419,11 @@ bench_peers_up() {
   done
 }
 
-# bench_peers_state DIR N: how many of the peers' "peer" protocols are in each state.
+# bench_peers_state DIR N: how many of the N BIRDs' "peer*" protocols are in each state.
 bench_peers_state() {
   local i
   for ((i = 0; i < $2; i++)); do
-    birdc -s "$1/$i.ctl" show protocols peer | awk '$1 == "peer" {print $6}'
+    birdc -s "$1/$i.ctl" show protocols '"peer*"' | awk '$1 ~ /^peer/ {print $6}'
   done | sort | uniq -c | tr '\n' ' '
 }
 

@@ -1,26 +1,32 @@
 #!/usr/bin/env python3
-"""Clock for bench/workloads/rr.sh and mesh.sh: drives and watches the N BIRDs that play the
-DUT's peers (one BIRD per peer: BIRD 2.0.12 locks one session per neighbour address, so one
-BIRD cannot hold two sessions to the same DUT, whatever their local addresses).
+"""Clock for bench/workloads/rr.sh and mesh.sh: drives and watches the BIRDs that play the
+DUT's N peers, PER_BIRD peers to a BIRD (BIRD 2.0.12 locks one session per neighbour address
+in a process, whatever the local address: a BIRD can be several peers of one DUT only when
+each of its protocols talks to a different address of the DUT).
 
     manypeers_poll.py MODE DIR N DUT_PIDS_FILE GO_FILE [options]
 
-DIR holds <i>.ctl (control sockets) and <i>.pid of the peers' BIRDs, i = 0..N-1; each BIRD
-has one BGP protocol named "peer", configured disabled. The poller connects to all of them,
-writes DIR/ready, and waits for GO_FILE, which holds T0 (epoch seconds, taken by the caller
-just before it spawned the DUT; DUT_PIDS_FILE is written by then, comma-separated PIDs).
-It then enables every "peer" protocol (pipelined over the open sockets) and polls:
+DIR holds <b>.ctl (control sockets) and <b>.pid of the peers' BIRDs, b = 0..ceil(N/PER_BIRD)-1;
+BIRD b plays peers b*PER_BIRD.. with BGP protocols named "peer*" (one per peer), configured
+disabled. The poller connects to all of them, writes DIR/ready, and waits for GO_FILE, which
+holds T0 (epoch seconds, taken by the caller just before it spawned the DUT; DUT_PIDS_FILE is
+written by then, comma-separated PIDs). It then enables every "peer*" protocol (pipelined over
+the open sockets) and polls:
 
-MODE rr:   conv_s when every BIRD holds N-1 networks learned from the DUT
-           (`show route protocol peer count`): every other client's block, reflected;
-           est_s when every BIRD's session is Established.
-MODE mesh: established_s when every BIRD's session is Established; installed_s when the DUT's
+MODE rr:   conv_s when every peer has imported N-1 routes from the DUT: every other client's
+           block, reflected. A peer can hold at most those N-1 (its own block comes back with
+           its ORIGINATOR_ID and is dropped), so it is enough that a BIRD's table holds
+           PER*(N-1) routes besides its statics (one per peer, plus "nh"): one cheap
+           `show route count` per BIRD and poll rather than a dump of every protocol;
+           est_s when every peer's session is Established.
+MODE mesh: established_s when every peer's session is Established; installed_s when the DUT's
            kernel (ip -n DUT_NS) holds N routes inside KERNEL_PREFIX.
 
 Only the BIRDs not yet done are asked again (all in parallel: commands go out to all of them
 before any answer is read). CPU: the DUT's utime+stime (summed over DUT_PIDS) at the end and
 1 s later (cpu_s); rss_mib: their summed VmHWM; peers_cpu_s: all peers' CPU from T0 to done.
-Options: --ns DUT_NS --kernel-prefix CIDR (mesh), --timeout S (60), --settle S (1).
+Options: --per-bird P (1), --ns DUT_NS --kernel-prefix CIDR (mesh), --timeout S (60),
+--settle S (1).
 Prints key=value lines; ok=1 when everything was reached, else ok=0 reason=...
 """
 import argparse
@@ -31,12 +37,17 @@ import time
 
 from poll import Bird, ask, cpu, status_kib
 
-COUNT_RE = re.compile(r"(\d+) of \d+ routes for (\d+) networks")
+PEERS = '"peer*"'
+COUNT_RE = re.compile(r"\d+ of (\d+) routes for \d+ networks in table master4")
 
 
-def networks(text):
+def table_routes(text):
     m = COUNT_RE.search(text)
-    return int(m.group(2)) if m else 0
+    return int(m.group(1)) if m else 0
+
+
+def established(text):
+    return text.count("Established")
 
 
 def kernel_routes(ns, prefix):
@@ -59,11 +70,15 @@ def main():
     ap.add_argument("--kernel-prefix")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--settle", type=float, default=1)
+    ap.add_argument("--per-bird", type=int, default=1)
     a = ap.parse_args()
 
+    nb = -(-a.n // a.per_bird)
+    # peers[b]: how many peers BIRD b plays (the last one may play fewer).
+    peers = [min(a.per_bird, a.n - b * a.per_bird) for b in range(nb)]
     deadline = time.time() + 60
-    birds = [Bird(f"{a.dir}/{i}.ctl", deadline) for i in range(a.n)]
-    peer_pids = [int(open(f"{a.dir}/{i}.pid").read()) for i in range(a.n)]
+    birds = [Bird(f"{a.dir}/{b}.ctl", deadline) for b in range(nb)]
+    peer_pids = [int(open(f"{a.dir}/{b}.pid").read()) for b in range(nb)]
     with open(f"{a.dir}/ready", "w") as f:
         f.write("1\n")
     while not os.path.exists(a.go_file):
@@ -73,13 +88,13 @@ def main():
     t0 = float(open(a.go_file).read())
     dut_pids = [int(p) for p in open(a.dut_pids_file).read().strip().split(",")]
     peers_cpu0 = sum(cpu(p, 0.0) for p in peer_pids)
-    ask(birds, range(a.n), "enable peer")
+    ask(birds, range(nb), f"enable {PEERS}")
     t_enabled = time.time() - t0
 
     res, last = {}, {}
     polls = 0
-    todo = set(range(a.n))
-    todo_est = set(range(a.n))
+    todo = set(range(nb))
+    todo_est = set(range(nb))
     want_kernel = a.mode == "mesh" and bool(a.kernel_prefix)
     kernel_done = not want_kernel
     reason = ""
@@ -93,21 +108,24 @@ def main():
             break
         polls += 1
         if a.mode == "rr" and todo_est:
-            ans = ask(birds, todo_est, "show protocols peer")
-            todo_est -= {i for i, t in ans.items() if "Established" in t}
+            ans = ask(birds, todo_est, f"show protocols {PEERS}")
+            todo_est -= {b for b, t in ans.items() if established(t) >= peers[b]}
             if not todo_est:
                 res["est_s"] = time.time() - t0
         if todo:
             if a.mode == "rr":
-                ans = ask(birds, todo, "show route protocol peer count")
-                got = {i: networks(t) for i, t in ans.items()}
-                done = {i for i, k in got.items() if k >= a.n - 1}
-                last["routes"] = sum(got.values()) + (a.n - len(todo)) * (a.n - 1)
+                ans = ask(birds, todo, "show route count table master4")
+                # What the peers imported: the table less the statics (own blocks and "nh").
+                got = {b: max(0, table_routes(t) - peers[b] - 1) for b, t in ans.items()}
+                done = {b for b, k in got.items() if k >= peers[b] * (a.n - 1)}
+                last["routes"] = sum(got.values()) + sum(
+                    peers[b] * (a.n - 1) for b in range(nb) if b not in todo
+                )
             else:
-                ans = ask(birds, todo, "show protocols peer")
-                done = {i for i, t in ans.items() if "Established" in t}
+                ans = ask(birds, todo, f"show protocols {PEERS}")
+                done = {b for b, t in ans.items() if established(t) >= peers[b]}
             todo -= done
-            last["peers_done"] = a.n - len(todo)
+            last["peers_done"] = a.n - sum(peers[b] for b in todo)
             if not todo:
                 res["conv_s" if a.mode == "rr" else "established_s"] = time.time() - t0
         if not kernel_done:

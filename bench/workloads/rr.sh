@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Workload "rr" (issue 9): the DUT is a route reflector for N iBGP clients (1,000; BENCH_SMOKE:
-# 8), each client originating one /26. The clients are N BIRDs, one per client: BIRD 2.0.12
-# locks one session per neighbour address in a process (the lock ignores the local address),
-# so one BIRD with many protocols towards one DUT leaves all but one Idle. Each BIRD has its
-# own address (on the clients namespace's lo, reached through one routed veth, so the DUT's
-# neighbour table holds one entry rather than N; "strict bind" so each listens on its own).
+# 8), each client originating one /26. The clients are played by a few BIRDs with many BGP
+# protocols each (PER of them; 50 at full size). BIRD 2.0.12 locks one session per neighbour
+# address in a process (the lock ignores the local address), so the DUT has PER addresses and
+# protocol p of every client BIRD talks to the DUT's address p. Each client has its own
+# address and router id (its protocol's "router id": the reflected ORIGINATOR_ID of a sibling
+# in the same BIRD must not look like the BIRD's own), so to the DUT they are N routers.
 #
-#   dut ns (10.86.0.1) --veth-- clients ns (10.86.0.2; clients 10.87.a.b/32 on lo)
+#   dut ns (10.86.0.1; lo 10.86.1.p+1, p < PER)
+#     --veth-- clients ns (10.86.0.2; client of BIRD b, protocol p: 10.87.p.b+1/32 on lo)
+#
+# The DUT reaches the clients of slot p through a route "10.87.p.0/24 via 10.86.0.2 src
+# 10.86.1.p+1", so every DUT connects from the address those clients expect without a per-peer
+# source setting (tern: BGPPeer sourceAddress None; BIRD, FRR, GoBGP: no source address). The
+# DUT's neighbour table holds one entry, not N.
 #
 # Both ends connect, as Calico's node-specific peerings (BGPPeer peerSelector) do: the
 # clients carry Calico's bgp_template timers (connect delay 2 s, retry 5 s, error wait 5-30 s)
@@ -14,10 +21,11 @@
 # DUT that has not connected to a client by ~1.5-2 s gets that client's connection instead
 # (and collisions happen, as in a cluster).
 #
-# conv_s: t0 until every client's BIRD holds the N-1 other blocks learned from the DUT;
-# est_s: t0 until all N sessions are Established (both from the clients' side). cpu_s, rss_mib:
-# the DUT's utime+stime up to 1 s after convergence, and its VmHWM. peers_cpu_s: the clients'
-# BIRD CPU from t0 to convergence (when it nears conv_s, the clients are the limit).
+# conv_s: t0 until every client holds the N-1 other blocks learned from the DUT (its
+# protocol's imported routes); est_s: t0 until all N sessions are Established (both from the
+# clients' side). cpu_s, rss_mib: the DUT's utime+stime up to 1 s after convergence, and its
+# VmHWM. peers_cpu_s: the clients' BIRD CPU from t0 to convergence (when it nears conv_s, the
+# clients are the limit).
 # Kernel writes are off for every DUT (the RR programs nothing; ternd --no-fib, bgpd -Z).
 #
 # DUTs: tern (ternd, Calico v3 manifests: the RR Node with routeReflectorClusterID and label
@@ -27,7 +35,7 @@
 # listed as its members, advertisement-interval 0, coalesce-time 100 as in rib_bench.sh),
 # gobgp (one neighbor per client, route-reflector-client, GOMAXPROCS=1).
 #
-# Addresses 10.86.0.0/24, 10.87.0.0/16 (clients), 10.88.0.0/16 (blocks), only inside the
+# Addresses 10.86.0.0/23, 10.87.0.0/16 (clients), 10.88.0.0/16 (blocks), only inside the
 # namespaces created here.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,16 +50,27 @@ CLUSTER=244.0.0.1
 DUT_IP=10.86.0.1
 GW=10.86.0.2
 TERN_NODE=rr
+# Clients per BIRD: about 50, and never one BIRD for all (two at least, as a cluster has).
+PER=$(((N + 1) / 2))
+[ $PER -gt 50 ] && PER=50
+BIRDS=$(((N + PER - 1) / PER))
 
 lab_ns dut NS_DUT
 lab_ns clients NS_CL
 lab_link "$NS_DUT" $DUT_IP/24 "$NS_CL" $GW/24
-ip -n "$NS_DUT" route add 10.87.0.0/16 via $GW
+ip -n "$NS_CL" route add 10.86.1.0/24 via $DUT_IP
 
+# DA[p]: the DUT's address for slot p; client I is slot I % PER of BIRD I / PER.
+DA=()
+for ((p = 0; p < PER; p++)); do DA[p]=10.86.1.$((p + 1)); done
+for ((p = 0; p < PER; p++)); do
+  echo "addr add ${DA[p]}/32 dev lo"
+  echo "route add 10.87.$p.0/24 via $GW src ${DA[p]}"
+done | ip -n "$NS_DUT" -batch -
 CIP=()
 BLK=()
 for ((i = 0; i < N; i++)); do
-  CIP[i]=$(bench_ip_of 10.87 $i)
+  CIP[i]=10.87.$((i % PER)).$((i / PER + 1))
   BLK[i]=$(bench_block_of 10.88 $i)
 done
 for ((i = 0; i < N; i++)); do echo "addr add ${CIP[i]}/32 dev lo"; done |
@@ -59,23 +78,29 @@ for ((i = 0; i < N; i++)); do echo "addr add ${CIP[i]}/32 dev lo"; done |
 
 # ---------------------------------------------------------------- configs (outside the clock)
 
-# clients_conf I: client I as a Calico node's BIRD is towards its RR (bgp_template timers),
-# started disabled; "own" is its block, "nh" the IGP route through which the reflected next
-# hops (other clients' addresses) resolve.
+# clients_conf B: BIRD B, which plays clients B*PER.. as Calico nodes' BIRDs are towards their
+# RR (bgp_template timers), started disabled; "own<p>" is client p's block, "nh" the IGP route
+# through which the reflected next hops (other clients' addresses) resolve.
 clients_conf() {
+  local b=$1 p i
   cat << EOF2
-router id ${CIP[$1]};
+router id ${CIP[b * PER]};
 protocol device { scan time 60; }
-protocol static own { ipv4; route ${BLK[$1]} blackhole; }
 protocol static nh { ipv4; route 10.87.0.0/16 via "lo"; }
-protocol bgp peer {
-  disabled;
-  local ${CIP[$1]} as $AS; neighbor $DUT_IP as $AS;
+EOF2
+  for ((p = 0; p < PER && b * PER + p < N; p++)); do
+    i=$((b * PER + p))
+    cat << EOF2
+protocol static own$p { ipv4; route ${BLK[i]} blackhole; }
+protocol bgp peer$p {
+  disabled; router id ${CIP[i]};
+  local ${CIP[i]} as $AS; neighbor ${DA[p]} as $AS;
   multihop; strict bind on; graceful restart;
   connect delay time 2; connect retry time 5; error wait time 5,30;
-  ipv4 { import all; export where proto = "own"; };
+  ipv4 { import all; export where proto = "own$p"; };
 }
 EOF2
+  done
 }
 
 dut_conf_tern() {
@@ -101,7 +126,7 @@ spec:
     routeReflectorClusterID: $CLUSTER
 EOF
   calico_pool default-pool 10.88.0.0/16 Never Never 26
-  printf -- '---\napiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: %s\nspec:\n  nodeSelector: all()\n  peerSelector: route-reflector == '"'true'"'\n' \
+  printf -- '---\napiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: %s\nspec:\n  nodeSelector: all()\n  peerSelector: route-reflector == '"'true'"'\n  sourceAddress: None\n' \
     peer-with-route-reflectors
   for ((i = 0; i < N; i++)); do
     printf -- '---\napiVersion: projectcalico.org/v3\nkind: Node\nmetadata:\n  name: c%d\nspec:\n  bgp:\n    ipv4Address: %s/16\n' \
@@ -112,7 +137,8 @@ EOF
 }
 
 # BIRD as confd renders a route reflector node (reference 3.4), kernel protocol left out
-# (kernel writes off); the static 10.87.0.0/16 is the IGP route next hops resolve through.
+# (kernel writes off) and no "source address" (the route to each slot picks it); the static
+# 10.87.0.0/16 is the IGP route next hops resolve through.
 dut_conf_bird() {
   local i
   cat << EOF
@@ -132,8 +158,7 @@ template bgp bgp_template {
 EOF
   for ((i = 0; i < N; i++)); do
     printf 'protocol bgp Node_%s from bgp_template {\n  ttl security off; multihop;\n' "${CIP[i]//./_}"
-    printf '  neighbor %s as %d; source address %s;\n  rr client; rr cluster id %s;\n}\n' \
-      "${CIP[i]}" $AS $DUT_IP $CLUSTER
+    printf '  neighbor %s as %d;\n  rr client; rr cluster id %s;\n}\n' "${CIP[i]}" $AS $CLUSTER
   done
 }
 
@@ -146,7 +171,6 @@ dut_conf_frr() {
  coalesce-time 100
  neighbor clients peer-group
  neighbor clients remote-as $AS
- neighbor clients update-source $DUT_IP
  neighbor clients timers connect 5
  neighbor clients advertisement-interval 0
 EOF
@@ -162,7 +186,7 @@ dut_conf_gobgp() {
   local i
   bench_gobgp_global $AS $DUT_IP $DUT_IP
   for ((i = 0; i < N; i++)); do
-    bench_gobgp_neighbor "${CIP[i]}" $AS retry=5 local=$DUT_IP rr=$CLUSTER afi
+    bench_gobgp_neighbor "${CIP[i]}" $AS retry=5 rr=$CLUSTER afi
   done
 }
 
@@ -174,12 +198,13 @@ run_one() {
   DUT_NAME=dut-$dut-$run
   bench_wait_quiet
   lab_log "---- run $run, DUT $dut, $N clients (load $(cut -d' ' -f1 /proc/loadavg))"
-  bench_peers_up "$LAB_DIR/clients" "$NS_CL" "$N" clients_conf
+  bench_peers_up "$LAB_DIR/clients" "$NS_CL" "$BIRDS" clients_conf
   bench_dut_conf "$dut" "$DUT_NAME" off
   local out=$LAB_DIR/poll-$DUT_NAME.out
-  bench_clocked_run rr "$LAB_DIR/clients" "$N" "$out" start_dut --timeout "$TIMEOUT"
+  bench_clocked_run rr "$LAB_DIR/clients" "$N" "$out" start_dut --timeout "$TIMEOUT" \
+    --per-bird "$PER"
   grep -q '^ok=1' "$out" ||
-    lab_log "$dut did not converge; clients' sessions: $(bench_peers_state "$LAB_DIR/clients" "$N")"
+    lab_log "$dut did not converge; clients' sessions: $(bench_peers_state "$LAB_DIR/clients" "$BIRDS")"
   bench_poll_result "$dut" "$run" "$out" "clients=$N"
   bench_stop "${DUT_PIDS[@]}" "${PEER_PIDS[@]}"
 }
@@ -187,5 +212,5 @@ run_one() {
 # start_dut: called by bench_clocked_run at t0.
 start_dut() { bench_dut_start "$DUT" "$DUT_NAME" "$NS_DUT" off; }
 
-bench_machine "size=$N"
+bench_machine "size=$N per_bird=$PER"
 bench_rounds run_one

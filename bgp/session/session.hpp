@@ -94,8 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Queues an UPDATE (Established only); returns false if it could not be encoded.
   bool send(const Message& m);
-  // Queues an already encoded message (the Adj-RIB-Out encodes once per update group).
-  bool send_encoded(Bytes bytes);
+  // Queues an already encoded message. The Adj-RIB-Out encodes once per update group and every
+  // member's queue holds the same bytes: a reflector with 1,000 clients copies nothing.
+  bool send_encoded(std::shared_ptr<const Bytes> bytes);
   // Bytes queued but not yet written: the Adj-RIB-Out pulls more only below a mark.
   size_t queued_bytes() const;
 
@@ -129,6 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_message(const ConnectionPtr& c, Message&& m);
   void on_pending_open(const ConnectionPtr& c, Open&& o);
   void write(const ConnectionPtr& c, Bytes bytes);
+  void write(const ConnectionPtr& c, std::shared_ptr<const Bytes> bytes);
   void write_more(const ConnectionPtr& c);
   void drop(const ConnectionPtr& c);
   std::string configure_socket(asio::ip::tcp::socket& s);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "bgp/wire/as_path.hpp"
+#include "rib/adj_rib_out.hpp"
 #include "tests/daemon/speaker_harness.hpp"
 
 namespace tern {
@@ -101,6 +102,45 @@ TEST(Speaker, ReflectorWithFiveClients) {
   EXPECT_EQ(rr->speaker->rib(bgp::kIpv4Unicast).size(), 5u);
   // The five clients are treated alike: one update group, one encoding of every UPDATE.
   EXPECT_EQ(rr->speaker->update_groups(bgp::kIpv4Unicast), std::vector<size_t>{5});
+  for (auto& c : clients)
+    c->speaker->stop();
+  rr->speaker->stop();
+  run_until(io, 300ms, [] { return false; });
+}
+
+// More clients than the reflector has Adj-RIB-Out slots (rib::kOutSlots) come up together: the
+// catch-ups that find no slot wait, those of one kind share a group, and every client still
+// gets the whole table and ends in the one steady group.
+TEST(Speaker, ReflectorWithMoreClientsThanQueueSlots) {
+  asio::io_context io;
+  auto rr = make_node(io, "127.0.0.10", 0x0a0000fe);
+  constexpr int kClients = rib::kOutSlots + 8;
+  std::vector<std::unique_ptr<Node>> clients;
+  for (int i = 1; i <= kClients; ++i)
+    clients.push_back(make_node(io, "127.0.1." + std::to_string(i), 0));
+  for (auto& c : clients) {
+    peer(*rr, *c, {.client = true});
+    peer(*c, *rr);
+  }
+  rr->speaker->originate(pfx("10.65.0.0/26"), own_block());
+  for (size_t i = 0; i < clients.size(); ++i) {
+    clients[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
+    clients[i]->speaker->start();
+  }
+  rr->speaker->start();
+  size_t most_groups = 0;
+  auto all_learned = [&] {
+    most_groups = std::max(most_groups, rr->speaker->update_groups(bgp::kIpv4Unicast).size());
+    for (auto& c : clients)
+      if (c->speaker->rib(bgp::kIpv4Unicast).size() != kClients + 1) return false;
+    return true;
+  };
+  ASSERT_TRUE(run_until(io, 10000ms, all_learned));
+  EXPECT_LE(most_groups, static_cast<size_t>(rib::kOutSlots));
+  ASSERT_TRUE(run_until(io, 2000ms, [&] {
+    return rr->speaker->update_groups(bgp::kIpv4Unicast) ==
+           std::vector<size_t>{static_cast<size_t>(kClients)};
+  }));
   for (auto& c : clients)
     c->speaker->stop();
   rr->speaker->stop();
