@@ -622,6 +622,9 @@ void Speaker::catch_up(Peer& p, int family, Finish finish) {
     p.group[family] = other.get();
     other->members.push_back(&p);
     forget_exports(*other);
+    // Paths its lone member sent were left out of its queue (passes()); the newcomer needs
+    // them. Marking is idempotent, and this happens once per group.
+    if (other->members.size() == 2) other->out->mark_all(*ribs_[family]);
     return;
   }
   Group* g = new_group(family, key, p.policy);

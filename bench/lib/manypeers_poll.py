@@ -35,10 +35,25 @@ import re
 import subprocess
 import time
 
-from poll import Bird, ask, cpu, status_kib
+from poll import ROUTES_RE, Bird, ask, cpu, status_kib
 
 PEERS = '"peer*"'
+PROTO_RE = re.compile(r"^(?:\d{4}[- ])?(peer\d*)\s+BGP", re.M)
 COUNT_RE = re.compile(r"\d+ of (\d+) routes for \d+ networks in table master4")
+
+
+def short_peers(birds, todo, want, limit=10):
+    """For a run that timed out: the first LIMIT peers (BIRD b, protocol) short of WANT
+    imported routes, as "b/peerP:count"."""
+    out = []
+    for b, t in sorted(ask(birds, sorted(todo), f"show protocols all {PEERS}").items()):
+        starts = list(PROTO_RE.finditer(t))
+        for m, end in zip(starts, [x.start() for x in starts[1:]] + [len(t)]):
+            routes = ROUTES_RE.search(t, m.end(), end)
+            k = int(routes.group(1)) if routes else 0
+            if k < want:
+                out.append(f"{b}/{m.group(1)}:{k}")
+    return ",".join(out[:limit]) + (f",+{len(out) - limit}" if len(out) > limit else "")
 
 
 def table_routes(text):
@@ -102,6 +117,8 @@ def main():
         now = time.time()
         if now - t0 > a.timeout:
             reason = f"timeout_{a.timeout:.0f}s"
+            if a.mode == "rr" and todo:
+                last["short"] = short_peers(birds, todo, a.n - 1)
             break
         if not all(os.path.exists(f"/proc/{p}") for p in dut_pids):
             reason = "dut_exited"
