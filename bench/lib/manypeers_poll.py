@@ -38,7 +38,7 @@ import time
 from poll import ROUTES_RE, Bird, ask, cpu, status_kib
 
 PEERS = '"peer*"'
-PROTO_RE = re.compile(r"^(?:\d{4}[- ])?(peer\d*)\s+BGP", re.M)
+PROTO_RE = re.compile(r"^(?:\d{4}-|\s)?(peer\d*)\s+BGP", re.M)
 COUNT_RE = re.compile(r"\d+ of (\d+) routes for \d+ networks in table master4")
 
 
