@@ -103,4 +103,46 @@ inline const rib::RouteEntry* route(const Node& n, const std::string& prefix) {
   return e && e->best() ? e : nullptr;
 }
 
+// A route reflector at `rr_ip` (cluster id `cluster`) and `n` clients at `client_base` + 1..n
+// (e.g. "127.0.1."), each peered with it both ways; nothing started yet.
+struct Reflector {
+  std::unique_ptr<Node> rr;
+  std::vector<std::unique_ptr<Node>> clients;
+
+  // Every client originates its block (block_of(1..n)); all start, the reflector last.
+  void start_with_blocks() {
+    for (size_t i = 0; i < clients.size(); ++i) {
+      clients[i]->speaker->originate(pfx(block_of(static_cast<int>(i) + 1)), own_block());
+      clients[i]->speaker->start();
+    }
+    rr->speaker->start();
+  }
+
+  bool every_client_holds(size_t routes) const {
+    for (const auto& c : clients)
+      if (c->speaker->rib(bgp::kIpv4Unicast).size() != routes) return false;
+    return true;
+  }
+
+  void stop(asio::io_context& io) {
+    for (auto& c : clients)
+      c->speaker->stop();
+    rr->speaker->stop();
+    run_for(io, 300ms);
+  }
+};
+
+inline Reflector make_reflector(asio::io_context& io, const std::string& rr_ip, uint32_t cluster,
+                                const std::string& client_base, int n) {
+  Reflector r;
+  r.rr = make_node(io, rr_ip, cluster);
+  for (int i = 1; i <= n; ++i)
+    r.clients.push_back(make_node(io, client_base + std::to_string(i), 0));
+  for (auto& c : r.clients) {
+    peer(*r.rr, *c, {.client = true});
+    peer(*c, *r.rr);
+  }
+  return r;
+}
+
 }  // namespace tern::testing

@@ -67,25 +67,11 @@ TEST(Speaker, FullMeshOfThreeLearnsEveryBlock) {
 
 TEST(Speaker, ReflectorWithFiveClients) {
   asio::io_context io;
-  auto rr = make_node(io, "127.0.0.10", 0x0a0000fe);
-  std::vector<std::unique_ptr<Node>> clients;
-  for (int i = 1; i <= 5; ++i)
-    clients.push_back(make_node(io, "127.0.0." + std::to_string(10 + i), 0));
-  for (auto& c : clients) {
-    peer(*rr, *c, {.client = true});
-    peer(*c, *rr);
-  }
-  for (size_t i = 0; i < clients.size(); ++i) {
-    clients[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
-    clients[i]->speaker->start();
-  }
-  rr->speaker->start();
-  auto all_learned = [&] {
-    for (auto& c : clients)
-      if (c->speaker->rib(bgp::kIpv4Unicast).size() != 5) return false;
-    return true;
-  };
-  ASSERT_TRUE(run_until(io, 5000ms, all_learned));
+  auto r = make_reflector(io, "127.0.0.10", 0x0a0000fe, "127.0.0.1", 5);
+  auto& rr = r.rr;
+  auto& clients = r.clients;
+  r.start_with_blocks();
+  ASSERT_TRUE(run_until(io, 5000ms, [&] { return r.every_client_holds(5); }));
   for (size_t i = 0; i < clients.size(); ++i) {
     for (size_t j = 0; j < clients.size(); ++j) {
       if (i == j) continue;
@@ -102,10 +88,7 @@ TEST(Speaker, ReflectorWithFiveClients) {
   EXPECT_EQ(rr->speaker->rib(bgp::kIpv4Unicast).size(), 5u);
   // The five clients are treated alike: one update group, one encoding of every UPDATE.
   EXPECT_EQ(rr->speaker->update_groups(bgp::kIpv4Unicast), std::vector<size_t>{5});
-  for (auto& c : clients)
-    c->speaker->stop();
-  rr->speaker->stop();
-  run_until(io, 300ms, [] { return false; });
+  r.stop(io);
 }
 
 // More clients than the reflector has Adj-RIB-Out slots (rib::kOutSlots) come up together: the
@@ -114,35 +97,17 @@ TEST(Speaker, ReflectorWithFiveClients) {
 // steady group.
 TEST(Speaker, ReflectorWithMoreClientsThanQueueSlots) {
   asio::io_context io;
-  auto rr = make_node(io, "127.0.0.10", 0x0a0000fe);
   constexpr int kClients = rib::kOutSlots + 8;
-  std::vector<std::unique_ptr<Node>> clients;
-  for (int i = 1; i <= kClients; ++i)
-    clients.push_back(make_node(io, "127.0.1." + std::to_string(i), 0));
-  for (auto& c : clients) {
-    peer(*rr, *c, {.client = true});
-    peer(*c, *rr);
-  }
+  auto r = make_reflector(io, "127.0.0.10", 0x0a0000fe, "127.0.1.", kClients);
+  auto& rr = r.rr;
   rr->speaker->originate(pfx("10.65.0.0/26"), own_block());
-  for (size_t i = 0; i < clients.size(); ++i) {
-    clients[i]->speaker->originate(pfx(block_of(i + 1)), own_block());
-    clients[i]->speaker->start();
-  }
-  rr->speaker->start();
-  auto all_learned = [&] {
-    for (auto& c : clients)
-      if (c->speaker->rib(bgp::kIpv4Unicast).size() != kClients + 1) return false;
-    return true;
-  };
-  ASSERT_TRUE(run_until(io, 10000ms, all_learned));
+  r.start_with_blocks();
+  ASSERT_TRUE(run_until(io, 10000ms, [&] { return r.every_client_holds(kClients + 1); }));
   ASSERT_TRUE(run_until(io, 2000ms, [&] {
     return rr->speaker->update_groups(bgp::kIpv4Unicast) ==
            std::vector<size_t>{static_cast<size_t>(kClients)};
   }));
-  for (auto& c : clients)
-    c->speaker->stop();
-  rr->speaker->stop();
-  run_until(io, 300ms, [] { return false; });
+  r.stop(io);
 }
 
 // Two clients ask the reflector for their table again at the same moment, and the first also
@@ -150,15 +115,11 @@ TEST(Speaker, ReflectorWithMoreClientsThanQueueSlots) {
 // left that route out (a lone member is not sent its own paths); it must get the route anyway.
 TEST(Speaker, ClientsRefreshingTogetherGetTheRouteOneOfThemSentMeanwhile) {
   asio::io_context io;
-  auto rr = make_node(io, "127.0.0.10", 0x0a0000fe);
-  std::vector<std::unique_ptr<Node>> clients;
-  for (int i = 1; i <= 3; ++i)
-    clients.push_back(make_node(io, "127.0.2." + std::to_string(i), 0));
-  for (auto& c : clients) {
-    peer(*rr, *c, {.client = true});
-    peer(*c, *rr);
+  auto r = make_reflector(io, "127.0.0.10", 0x0a0000fe, "127.0.2.", 3);
+  auto& rr = r.rr;
+  auto& clients = r.clients;
+  for (auto& c : clients)
     c->speaker->start();
-  }
   for (int i = 1; i <= 20; ++i)
     rr->speaker->originate(pfx(block_of(100 + i)), own_block());
   rr->speaker->start();
@@ -178,10 +139,7 @@ TEST(Speaker, ClientsRefreshingTogetherGetTheRouteOneOfThemSentMeanwhile) {
     EXPECT_TRUE(run_until(io, 3000ms, [&] { return has(b, x); }))
         << "round " << round << ": " << x << " never reached the second client";
   }
-  for (auto& c : clients)
-    c->speaker->stop();
-  rr->speaker->stop();
-  run_until(io, 300ms, [] { return false; });
+  r.stop(io);
 }
 
 }  // namespace
