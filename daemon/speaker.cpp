@@ -658,15 +658,13 @@ void Speaker::destroy(Group& g) {
   std::erase_if(groups_[family], [&](const auto& x) { return x.get() == &g; });
   // A slot is free: the peers waiting for one start their catch-up, in one group where their
   // keys agree (those that find no slot wait on).
+  bool started = false;
   for (auto& [id, p] : peers_) {
     if (!p->waiting[family]) continue;
     catch_up(*p, family, p->finish[family]);
-    if (p->waiting[family]) continue;
-    bgp::asio::post(io_, [this, id = id, alive = std::weak_ptr<bool>(alive_)] {
-      if (alive.expired()) return;
-      if (auto it = peers_.find(id); it != peers_.end()) flush(*it->second);
-    });
+    started |= !p->waiting[family];
   }
+  if (started) schedule_flush();
 }
 
 void Speaker::drained(Group& g) {

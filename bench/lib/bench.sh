@@ -471,7 +471,5 @@ bench_poll_result() {
   bench_result "$dut" "$run" "${kv% }" "$@"
 }
 
-# bench_ip_of BASE I: the I-th (0-based) host address 10.X.a.b of BASE "10.X", 250 per /24.
-bench_ip_of() { echo "$1.$(($2 / 250)).$(($2 % 250 + 1))"; }
 # bench_block_of BASE I: the I-th /26 of BASE "10.X" (10.X.0.0/26, 10.X.0.64/26, ...).
 bench_block_of() { echo "$1.$(($2 / 4)).$((($2 % 4) * 64))/26"; }
