@@ -1,6 +1,7 @@
 #include "fib/netlink_writer.hpp"
 
 #include <poll.h>
+#include <pthread.h>
 
 #include <cerrno>
 
@@ -28,6 +29,8 @@ std::shared_ptr<const FibStatus> NetlinkWriter::status() const {
 }
 
 void NetlinkWriter::run() {
+  // Named, like the sender, so top -H and /proc tell the kernel-route threads from the loop.
+  pthread_setname_np(pthread_self(), "fib-writer");
   for (;;) {
     pollfd fds[2] = {{queue_.wake_fd(), POLLIN, 0}, {engine_->monitor_fd(), POLLIN, 0}};
     const int n = poll(fds, 2, engine_->timeout_ms());

@@ -349,18 +349,20 @@ bench_zebra() {
 # bench_dut_start DUT NAME NS FIB [TERND_ARGS...]: the DUT pinned to its CPU, from NAME's
 # configuration; DUT_PIDS (every process of it). Does not wait for it (bench_dut_ready does),
 # except for FRR with FIB=on, whose zebra comes first unless ZEBRA_PID says it is up already.
-# ternd runs as node ${TERN_NODE:-dut}, --no-fib with FIB=off, without REST or gRPC socket.
+# ternd runs as node ${TERN_NODE:-dut}, --no-fib with FIB=off, without REST or gRPC socket;
+# TERND_ARGS (split on blanks) adds options, for trying one out against the same workload.
 bench_dut_start() {
   local dut=$1 name=$2 ns=$3 fib=$4 f=$LAB_DIR/$2
   shift 4
   DUT_PIDS=()
   case $dut in
     tern)
-      local nofib=()
+      local nofib=() extra=()
       [ "$fib" = off ] && nofib=(--no-fib)
+      read -r -a extra <<< "${TERND_ARGS:-}"
       lab_spawn "$name" "$ns" "${DUT_TS[@]}" "$TERND" --node-name "${TERN_NODE:-dut}" \
         --intent "$f.yaml" --store "$f.pb" --api-socket none --rest-listen none \
-        --log-level warn "${nofib[@]}" "$@"
+        --log-level warn "${nofib[@]}" "${extra[@]}" "$@"
       ;;
     bird) lab_spawn "$name" "$ns" "${DUT_TS[@]}" bird -f -c "$f.conf" -s "$f.ctl" ;;
     frr)

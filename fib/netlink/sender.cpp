@@ -1,5 +1,7 @@
 #include "fib/netlink/sender.hpp"
 
+#include <pthread.h>
+
 namespace tern::fib::nl {
 
 BatchSender::BatchSender(std::unique_ptr<Socket> socket) : sock_(std::move(socket)) {
@@ -32,6 +34,7 @@ void BatchSender::wait(Batch* batch) {
 }
 
 void BatchSender::run() {
+  pthread_setname_np(pthread_self(), "fib-sender");
   std::unique_lock lock(mu_);
   for (;;) {
     cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
