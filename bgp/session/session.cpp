@@ -20,9 +20,10 @@ struct Session::Connection {
   bool outgoing;
   bool writing = false;
   bool closing = false;  // close once the queue (a NOTIFICATION) is flushed
+  // Bytes read and not yet framed. Freed whenever it empties: an idle session holds no
+  // receive buffer (reads land in the loop's one scratch buffer first).
   Bytes rx;
   size_t rx_used = 0;
-  std::array<uint8_t, 16384> chunk{};
   std::deque<std::shared_ptr<const Bytes>> tx;
   size_t tx_bytes = 0;                    // the sum of tx's sizes, asked for at every pull
   std::vector<asio::const_buffer> batch;  // the front of `tx` being written
@@ -228,6 +229,11 @@ std::string Session::configure_socket(tcp::socket& s) {
   // UPDATEs are written in whole batches: Nagle's algorithm would only hold the last
   // partial segment of a batch back until the peer's delayed ACK (40 ms).
   s.set_option(tcp::no_delay(true));
+  // Reads wait for readability and then read what is there (read_more); asio's own async
+  // writes are unaffected.
+  boost::system::error_code ec;
+  s.non_blocking(true, ec);
+  if (ec) return "non-blocking mode: " + ec.message();
   if (config_.ttl_security_hops > 0) return set_gtsm(fd, family, config_.ttl_security_hops);
   if (config_.multihop_ttl > 0) return set_ttl(fd, family, config_.multihop_ttl);
   return {};
@@ -299,14 +305,36 @@ void Session::accept(tcp::socket socket) {
   }
 }
 
+namespace {
+// Where every read lands before its bytes join their connection's rx. One per thread that
+// runs sessions (the loop), made on its first read: a connection waiting for data holds no
+// buffer of its own, so a thousand idle sessions cost no receive memory, and a busy one
+// takes up to 64 KiB per read.
+constexpr size_t kScratch = 65536;
+uint8_t* scratch() {
+  thread_local auto buf = std::make_unique_for_overwrite<uint8_t[]>(kScratch);
+  return buf.get();
+}
+}  // namespace
+
 void Session::read_more(const ConnectionPtr& c) {
-  c->socket.async_read_some(
-      asio::buffer(c->chunk),
-      [self = weak_from_this(), c](const boost::system::error_code& ec, size_t n) {
+  // Wait for readability, then read without blocking (the socket is in non-blocking mode).
+  c->socket.async_wait(
+      tcp::socket::wait_read, [self = weak_from_this(), c](boost::system::error_code ec) {
         auto s = self.lock();
         if (!s || c->closing) return;
         const bool current = c == s->conn_;
         if (!current && c != s->pending_) return;
+        size_t n = 0;
+        if (!ec) {
+          uint8_t* buf = scratch();
+          n = c->socket.read_some(asio::buffer(buf, kScratch), ec);
+          if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            s->read_more(c);
+            return;
+          }
+          if (!ec) c->rx.insert(c->rx.end(), buf, buf + n);
+        }
         if (ec) {
           if (current) {
             s->counters_.last_error =
@@ -318,7 +346,6 @@ void Session::read_more(const ConnectionPtr& c) {
           }
           return;
         }
-        c->rx.insert(c->rx.end(), c->chunk.begin(), c->chunk.begin() + static_cast<long>(n));
         // Acknowledge at once rather than up to 40 ms later: a peer whose Nagle holds the last
         // segment of a table until our ACK would otherwise end every burst with that delay.
         // (Linux clears quick-ACK mode by itself, so it is set again after each read.)
@@ -364,8 +391,12 @@ void Session::on_bytes(const ConnectionPtr& c) {
     }
     on_message(c, std::move(m).value());
   }
-  // Compact once the buffer is mostly consumed, so it neither grows nor copies per message.
-  if (c->rx_used > 0 && c->rx_used * 2 >= c->rx.size()) {
+  // Free the buffer once it is all consumed (the usual case between bursts); otherwise compact
+  // once it is mostly consumed, so it neither grows nor copies per message.
+  if (c->rx_used == c->rx.size()) {
+    Bytes().swap(c->rx);
+    c->rx_used = 0;
+  } else if (c->rx_used > 0 && c->rx_used * 2 >= c->rx.size()) {
     c->rx.erase(c->rx.begin(), c->rx.begin() + static_cast<long>(c->rx_used));
     c->rx_used = 0;
   }
