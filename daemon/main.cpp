@@ -40,8 +40,9 @@ constexpr const char* kUsage = R"(usage: ternd [options]
   --keep-unknown-attributes  pass on optional transitive attributes tern does not know
                          (default: dropped on receipt)
   --log-level L          warn | info | debug (default info)
-  --trim-after SEC       SEC seconds after start, page out the library code only start-up
-                         ran (gRPC, protobuf, OpenSSL) and return free heap (default 20; 0: off)
+  --trim-after SEC       SEC seconds after start, drop the code and read-only data pages from
+                         the resident set (what is used again faults back in) and return
+                         free heap (default 20; 0: off)
   --api-socket PATH      gRPC on this unix socket, mode 0600 (default /run/tern/tern.sock;
                          none: off)
   --rest-listen ADDR     REST/JSON gateway (default 127.0.0.1:9179; none: off)
@@ -232,7 +233,7 @@ int main(int argc, char** argv) {
     trim_timer.async_wait([](const boost::system::error_code& ec) {
       if (ec) return;
       const tern::TrimResult r = tern::trim_startup_memory();
-      spdlog::info("start-up memory handed back: RSS {} -> {} KiB ({} library text ranges)",
+      spdlog::info("start-up memory handed back: RSS {} -> {} KiB ({} read-only ranges)",
                    r.rss_before_kib, r.rss_after_kib, r.ranges);
       if (!r.error.empty()) spdlog::warn("trimming start-up memory: {}", r.error);
     });
