@@ -31,7 +31,10 @@ running() {
 
 # libFuzzer's own limit is wall time; it is only the safety net here (the machine may be busy).
 wall_cap=$((seconds * 8 + 60))
-"$fuzzer" -max_total_time=$wall_cap -timeout=5 -rss_limit_mb=1024 \
+# -timeout is wall time too. Every target decodes one input in well under a millisecond, so a
+# unit still running after 30 s hangs; 5 s was once reached by a unit stalled with the whole
+# machine (2026-11-28: a "timeout" that replays in 0.3 s).
+"$fuzzer" -max_total_time=$wall_cap -timeout=30 -rss_limit_mb=1024 \
   -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds/$target" "${extra[@]}" \
   > "$log" 2>&1 &
 pid=$!
