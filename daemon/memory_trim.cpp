@@ -126,9 +126,9 @@ TrimResult trim_startup_memory() {
     void* at = reinterpret_cast<void*>(r.begin);
     const size_t len = r.end - r.begin;
     // PAGEOUT frees the pages no other process maps (page cache included); DONTNEED then
-    // unmaps the rest from us. Both are safe on text, which is never written. Before Linux
-    // 5.4 PAGEOUT is EINVAL and DONTNEED alone still shrinks the resident set. Hot text is
-    // only unmapped, so it comes back without a disk read.
+    // unmaps the rest from us. Both are safe on these pages, which hold the file's bytes and
+    // are never written. Before Linux 5.4 PAGEOUT is EINVAL and DONTNEED alone still shrinks
+    // the resident set. The hot path is only unmapped, so it comes back without a disk read.
     if (!r.hot && ::madvise(at, len, MADV_PAGEOUT) != 0 && errno != EINVAL && res.error.empty())
       res.error = r.path + ": MADV_PAGEOUT: " + std::strerror(errno);
     if (::madvise(at, len, MADV_DONTNEED) != 0 && res.error.empty())
