@@ -1,5 +1,6 @@
 #include "rib/attr_set.hpp"
 
+#include <bit>
 #include <boost/container_hash/hash.hpp>
 
 namespace tern::rib {
@@ -60,16 +61,61 @@ void intrusive_ptr_release(const AttrSet* s) {
 
 AttrPool::~AttrPool() {
   // A set still referenced when its pool goes simply stops being findable.
-  for (const AttrSet* s : sets_)
-    s->pool_ = nullptr;
+  for (const Slot& slot : slots_)
+    if (slot.set) slot.set->pool_ = nullptr;
 }
 
 AttrRef AttrPool::intern(bgp::PathAttributes a) {
   const size_t h = hash_value(a);
-  if (auto it = sets_.find(Key{&a, h}); it != sets_.end()) return AttrRef(*it);
-  auto* s = new AttrSet(this, std::move(a), h);  // NOLINT: owned by the intrusive count
-  sets_.insert(s);
-  return AttrRef(s);
+  // Grown at three quarters full: the runs stay short and a miss ends at a nearby empty slot.
+  if ((size_ + 1) * 4 > slots_.size() * 3) resize(slots_.empty() ? 16 : slots_.size() * 2);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = home(h);; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (!slot.set) {
+      auto* s = new AttrSet(this, std::move(a), h);  // NOLINT: owned by the intrusive count
+      slot = Slot{h, s};
+      ++size_;
+      return AttrRef(s);
+    }
+    if (slot.hash == h && slot.set->attrs() == a) return AttrRef(slot.set);
+  }
+}
+
+void AttrPool::resize(size_t capacity) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(capacity, Slot{});
+  shift_ = 64 - std::countr_zero(capacity);
+  const size_t mask = capacity - 1;
+  for (const Slot& slot : old) {
+    if (!slot.set) continue;
+    size_t i = home(slot.hash);
+    while (slots_[i].set)
+      i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
+void AttrPool::erase(const AttrSet* s) {
+  const size_t mask = slots_.size() - 1;
+  size_t gap = home(s->hash());
+  while (slots_[gap].set != s)
+    gap = (gap + 1) & mask;
+  // Backward shift instead of tombstones: each later member of the run moves into the gap
+  // when the gap lies between its home slot and where it sits, so a lookup can still stop at
+  // the first empty slot.
+  for (size_t j = (gap + 1) & mask; slots_[j].set; j = (j + 1) & mask) {
+    const size_t from_home = (j - home(slots_[j].hash)) & mask;
+    if (from_home >= ((j - gap) & mask)) {
+      slots_[gap] = slots_[j];
+      gap = j;
+    }
+  }
+  slots_[gap] = Slot{};
+  --size_;
+  // Handed back once an eighth full (a withdrawn table leaves no large empty array); halving
+  // leaves it a quarter full, so growth and shrinking cannot alternate.
+  if (slots_.size() > 64 && size_ * 8 < slots_.size()) resize(slots_.size() / 2);
 }
 
 }  // namespace tern::rib

@@ -8,7 +8,7 @@
 
 #include <boost/smart_ptr/intrusive_ptr.hpp>
 #include <cstddef>
-#include <unordered_set>
+#include <vector>
 
 #include "bgp/wire/message.hpp"
 
@@ -48,33 +48,26 @@ class AttrPool {
 
   // The one shared set equal to `a`, created if needed.
   AttrRef intern(bgp::PathAttributes a);
-  size_t size() const { return sets_.size(); }
+  size_t size() const { return size_; }
 
  private:
   friend void intrusive_ptr_release(const AttrSet* s);
 
-  // Looked up by value without building an AttrSet (C++20 heterogeneous lookup).
-  struct Key {
-    const bgp::PathAttributes* attrs;
-    size_t hash;
+  // Open addressing with linear probing. A table of hundreds of thousands of sets misses the
+  // caches at every pointer it follows; here a lookup reads one run of adjacent slots, and the
+  // hash kept in each slot turns away nearly every other set without loading it.
+  struct Slot {
+    size_t hash = 0;
+    const AttrSet* set = nullptr;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(const AttrSet* s) const { return s->hash(); }
-    size_t operator()(const Key& k) const { return k.hash; }
-  };
-  struct Eq {
-    using is_transparent = void;
-    // Distinct sets never hold equal attributes, so identity is equality between sets.
-    bool operator()(const AttrSet* a, const AttrSet* b) const { return a == b; }
-    bool operator()(const Key& k, const AttrSet* s) const {
-      return s->hash() == k.hash && s->attrs() == *k.attrs;
-    }
-    bool operator()(const AttrSet* s, const Key& k) const { return (*this)(k, s); }
-  };
-  void erase(const AttrSet* s) { sets_.erase(s); }
+  // Fibonacci hashing: the slot comes from the top bits, so a weak low half does no harm.
+  size_t home(size_t h) const { return (h * 0x9e3779b97f4a7c15ull) >> shift_; }
+  void resize(size_t capacity);
+  void erase(const AttrSet* s);
 
-  std::unordered_set<const AttrSet*, Hash, Eq> sets_;
+  std::vector<Slot> slots_;  // a power of two in size, or empty
+  size_t size_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace tern::rib
