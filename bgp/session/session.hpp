@@ -140,13 +140,18 @@ class Session : public std::enable_shared_from_this<Session> {
     explicit FsmTimer(asio::io_context& io) : timer(io) {}
     asio::steady_timer timer;
     uint64_t token = 0;
+    bool armed = false;
+    EventType event{};
+    asio::steady_timer::time_point due;  // may be later than the pending wait's expiry
     void stop() {
       ++token;
+      armed = false;
       timer.cancel();
     }
   };
 
   void arm(FsmTimer& t, Millis d, EventType e);
+  void wait(FsmTimer& t);
   Millis idle_hold_delay() const;
   Millis send_hold_time() const;
   void send_notification(const ConnectionPtr& c, const Notification& n);

@@ -232,6 +232,44 @@ TEST_F(SessionTest, HoldTimerExpiryIsNotifiedAndSessionRecovers) {
       << "back to listening after the idle hold";
 }
 
+// The hold timer restarts on every message: keepalives for longer than the hold time keep the
+// session up, and the hold time then counts from the last of them.
+TEST_F(SessionTest, HoldTimerCountsFromTheLastMessage) {
+  auto s = add([] {
+    auto c = config("talker", kLo2, 0x0a000001);
+    c.passive = true;
+    return c;
+  }());
+  s->start();
+  std::vector<uint8_t> types;
+  Clock::duration silent_for{};
+  with_peer(
+      [&] {
+        RawPeer p(kLo2, listener_->port());
+        p.read_message();  // tern's OPEN
+        p.send(open_bytes(4, 64512, 3, 0x0a000002));
+        const Bytes keepalive = encode(Message{Keepalive{}}, {}).value();
+        for (int i = 0; i < 10; ++i) {  // 5 s of keepalives, the hold time being 3 s
+          p.send(keepalive);
+          std::this_thread::sleep_for(500ms);
+        }
+        p.send(keepalive);
+        const auto last = Clock::now();
+        for (Bytes m = p.read_message(); !m.empty(); m = p.read_message()) {
+          types.push_back(m[18]);
+          if (m[18] == 3) break;
+        }
+        silent_for = Clock::now() - last;
+      },
+      12000ms);
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(std::count(types.begin(), types.end(), 3), 1) << "one NOTIFICATION, at the end";
+  EXPECT_EQ(types.back(), 3);
+  EXPECT_GE(silent_for, 2900ms) << "the hold time counts from the last keepalive";
+  EXPECT_LE(silent_for, 4500ms);
+  EXPECT_EQ(s->snapshot().counters.established_count, 1u);
+}
+
 TEST(SessionCollision, BothSidesConnectOneConnectionSurvives) {
   asio::io_context io;
   std::vector<SessionPtr> a_side, b_side;
