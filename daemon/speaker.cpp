@@ -12,8 +12,6 @@ namespace {
 
 // A member takes more UPDATEs only while its socket has less than this queued.
 constexpr size_t kLowWater = 64 * 1024;
-// The export cache is dropped whole when it grows past this (attribute sets come and go).
-constexpr size_t kCacheLimit = 1 << 16;
 
 // Two paths with the same attributes from the same peer are exported alike to any group.
 bool same_source(const rib::Path& a, const rib::Path& b) {
@@ -522,13 +520,8 @@ bool Speaker::sends(const Group& g, const bgp::Prefix& p, const rib::Path& path)
 rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Path& path) {
   rib::RouteFilter::Verdict verdict;
   if (!passes(g, p, path, verdict)) return nullptr;
-  const Group::CacheKey key{path.attrs.get(), rib::PeerId{path.peer}, verdict.communities};
-  if (g.last && g.last_key == key) return g.last->exported;
-  if (auto it = g.cache.find(key); it != g.cache.end()) {
-    g.last_key = key;
-    g.last = &it->second;
-    return it->second.exported;
-  }
+  const ExportCache::Key key{path.attrs.get(), path.peer, verdict.communities};
+  if (const rib::AttrRef* hit = g.exports.find(key)) return *hit;
 
   rib::AttrRef out;
   const bgp::PathAttributes& in = path.attrs->attrs();
@@ -536,16 +529,12 @@ rib::AttrRef Speaker::export_path(Group& g, const bgp::Prefix& p, const rib::Pat
     if (auto a = rib::export_attrs(in, origin_of(path), g.policy, me_))
       out = pool_.intern(g.key.filter.apply(std::move(*a), verdict.communities));
   }
-  if (g.cache.size() >= kCacheLimit) forget_exports(g);
-  auto it = g.cache.emplace(key, Group::Cached{path.attrs, out}).first;
-  g.last_key = key;
-  g.last = &it->second;
+  g.exports.put(key, path.attrs, out);
   return out;
 }
 
 void Speaker::forget_exports(Group& g) {
-  g.cache.clear();
-  g.last = nullptr;
+  g.exports.clear();
 }
 
 void Speaker::changed(Family f, const std::vector<rib::BestChange>& cs) {

@@ -16,10 +16,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <tuple>
 
 #include "bgp/session/listener.hpp"
 #include "bgp/session/session.hpp"
+#include "daemon/export_cache.hpp"
 #include "rib/adj_rib_out.hpp"
 #include "rib/filter.hpp"
 #include "rib/graceful_restart.hpp"
@@ -161,17 +161,8 @@ class Speaker {
     // A catch-up group that has not sent anything yet: a peer of the same key that needs the
     // whole table too joins it, so sessions coming up together share one catch-up.
     bool fresh = false;
-    // (source attribute set, source peer, community rules that apply) -> what it is exported
-    // as; holds the source set so its address cannot be reused while cached.
-    struct Cached {
-      rib::AttrRef source;
-      rib::AttrRef exported;
-    };
-    using CacheKey = std::tuple<const rib::AttrSet*, rib::PeerId, uint64_t>;
-    std::map<CacheKey, Cached> cache;
-    // The last lookup: a table arriving in UPDATEs asks for the same set over and over.
-    CacheKey last_key{nullptr, 0, 0};
-    const Cached* last = nullptr;
+    // What paths are exported as (source set, source peer, community rules that apply).
+    ExportCache exports;
   };
 
   void on_update(Peer& from, bgp::Update&& u);
@@ -202,7 +193,7 @@ class Speaker {
               rib::RouteFilter::Verdict& verdict) const;
   bool loops_back(const Group& g, const bgp::PathAttributes& a) const;
   rib::PathOrigin origin_of(const rib::Path& path) const;
-  // Forgets what paths were exported as (membership changed, or the cache is full).
+  // Forgets what paths were exported as (membership or policy changed).
   void forget_exports(Group& g);
   // Starts sending `p` the whole table of family `f` from a queue of its own.
   void catch_up(Peer& p, int family, Finish finish);
