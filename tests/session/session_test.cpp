@@ -37,6 +37,13 @@ SessionConfig config(const char* name, asio::ip::address remote, uint32_t router
   return c;
 }
 
+// A session that waits for the peer at `remote` to connect.
+SessionConfig passive_config(const char* name, asio::ip::address remote) {
+  SessionConfig c = config(name, remote, 0x0a000001);
+  c.passive = true;
+  return c;
+}
+
 // Runs the loop until `done` or the deadline; true if `done` became true.
 template <class F>
 bool run_until(asio::io_context& io, std::chrono::milliseconds limit, F&& done) {
@@ -134,16 +141,8 @@ struct EvilCase {
 TEST_F(SessionTest, EvilPeerGetsExactNotificationsAndOthersStayUp) {
   // A well-behaved tern peer on 127.0.0.3 talks to our session for 127.0.0.3 through the
   // same listener, and must not notice anything.
-  auto evil = add([] {
-    auto c = config("evil", kLo2, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
-  auto good = add([] {
-    auto c = config("good", kLo3, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
+  auto evil = add(passive_config("evil", kLo2));
+  auto good = add(passive_config("good", kLo3));
   asio::io_context peer_io;
   auto other = std::make_shared<Session>(io_, [&] {
     auto c = config("other", kLo1, 0x0a000003);
@@ -200,11 +199,7 @@ TEST_F(SessionTest, EvilPeerGetsExactNotificationsAndOthersStayUp) {
 }
 
 TEST_F(SessionTest, HoldTimerExpiryIsNotifiedAndSessionRecovers) {
-  auto s = add([] {
-    auto c = config("silent", kLo2, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
+  auto s = add(passive_config("silent", kLo2));
   s->start();
   std::vector<uint8_t> types;
   with_peer(
@@ -235,11 +230,7 @@ TEST_F(SessionTest, HoldTimerExpiryIsNotifiedAndSessionRecovers) {
 // The hold timer restarts on every message: keepalives for longer than the hold time keep the
 // session up, and the hold time then counts from the last of them.
 TEST_F(SessionTest, HoldTimerCountsFromTheLastMessage) {
-  auto s = add([] {
-    auto c = config("talker", kLo2, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
+  auto s = add(passive_config("talker", kLo2));
   s->start();
   std::vector<uint8_t> types;
   Clock::duration silent_for{};
@@ -363,11 +354,7 @@ TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
 }
 
 TEST_F(SessionTest, MalformedUpdatesAreCountedByTheirRfc7606Action) {
-  auto s = add([] {
-    auto c = config("sloppy", kLo2, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
+  auto s = add(passive_config("sloppy", kLo2));
   s->start();
   // The peer stays connected until the counters show: closing with tern's KEEPALIVE unread
   // would send a RST, and a RST can discard UPDATEs tern had not read yet (a loaded machine).
@@ -406,11 +393,7 @@ TEST_F(SessionTest, MalformedUpdatesAreCountedByTheirRfc7606Action) {
 TEST_F(SessionTest, ThousandsOfQueuedUpdatesArriveWholeAndInOrder) {
   // Queued messages leave in gather writes of many at a time: none may be lost, repeated,
   // torn or reordered across the batches.
-  auto s = add([] {
-    auto c = config("many", kLo2, 0x0a000001);
-    c.passive = true;
-    return c;
-  }());
+  auto s = add(passive_config("many", kLo2));
   s->start();
   constexpr uint32_t kUpdates = 5000;
   std::atomic<bool> established{false};
