@@ -2,7 +2,7 @@
 """Clock for bench/workloads/table.sh: rib_poll.py's method, for several feeders and the kernel.
 
     table_poll.py --feeder SOCK,PID [--feeder ...] --sink SOCK,PID --count N --dut-pids P[,P...]
-                  [--kernel-pid PID --kernel-count K] [--settle S] [--stall S]
+                  [--kernel-pid PID --kernel-count K] [--settle S] [--stall S] [--limit S]
 
 1. samples CPU times (utime+stime, /proc/PID/stat) of the DUT processes (summed), the feeders,
    the sink and the machine (/proc/stat);
@@ -14,7 +14,8 @@
    until it grows by K (kernel_s);
 4. when both are complete, samples the CPU again, waits --settle s (1) and samples once more,
    plus VmHWM/VmRSS of the DUT processes.
-Prints key=value lines (seconds since t0). Gives up after --stall s (60) without progress.
+Prints key=value lines (seconds since t0). Gives up after --stall s (60) without progress, and
+with --limit S at S s after t0 (then limited=1: the counts say how far the DUT got).
 """
 import argparse
 import os
@@ -36,6 +37,7 @@ def main():
     ap.add_argument("--kernel-count", type=int, default=0)
     ap.add_argument("--settle", type=float, default=1.0)
     ap.add_argument("--stall", type=float, default=60.0)
+    ap.add_argument("--limit", type=float)
     a = ap.parse_args()
     count = a.count
     dut_pids = [int(p) for p in a.dut_pids.split(",")]
@@ -74,6 +76,7 @@ def main():
 
     marks = poll.Marks(count)
     n = 0
+    limited = False
     while True:
         now = time.time()
         if n < count:
@@ -86,6 +89,9 @@ def main():
             break
         if now - max(marks.last_change, kernel["last"]) > a.stall:
             break
+        if a.limit is not None and now - t0 > a.limit:
+            limited = True
+            break
         time.sleep(0.005)
     at_end = poll.sample(groups)
     stop.set()
@@ -96,6 +102,7 @@ def main():
     print(f"t_all_up={t_all_up - t0:.3f}")
     print("\n".join(marks.lines(t0)))
     print(f"received={n}")
+    print(f"limited={int(limited)}")
     if kthread is not None:
         print("kernel_s=" + (f"{kernel['t'] - t0:.3f}" if kernel["t"] else "NA"))
         print(f"kernel_routes={kernel['n']}")
