@@ -32,17 +32,19 @@ bool address_less(const bgp::IpAddr& a, const bgp::IpAddr& b) {
 
 // One elimination round: keep the survivors whose key is minimal, mark the rest with `step`.
 template <class Key>
-void keep_min(std::vector<int>& alive, std::span<const Candidate> c, std::vector<Step>& lost,
-              Step step, Key key) {
+void keep_min(PathList<int>& alive, std::span<const Candidate> c, PathList<Step>& lost, Step step,
+              Key key) {
   if (alive.size() < 2) return;
   auto best = key(c[alive[0]]);
   for (int i : alive)
     best = std::min(best, key(c[i]));
-  std::erase_if(alive, [&](int i) {
-    if (key(c[i]) == best) return false;
-    lost[i] = step;
-    return true;
-  });
+  alive.erase(std::remove_if(alive.begin(), alive.end(),
+                             [&](int i) {
+                               if (key(c[i]) == best) return false;
+                               lost[i] = step;
+                               return true;
+                             }),
+              alive.end());
 }
 
 }  // namespace
@@ -60,8 +62,7 @@ uint32_t neighbour_as(const bgp::PathAttributes& attrs, uint32_t fallback) {
 Decision decide(std::span<const Candidate> c, const DecisionOptions& options) {
   Decision d;
   d.lost_at.assign(c.size(), Step::kBest);
-  std::vector<int> alive;
-  alive.reserve(c.size());
+  PathList<int> alive;
   for (int i = 0; i < static_cast<int>(c.size()); ++i) {
     if (c[i].reachable) {
       alive.push_back(i);
@@ -81,7 +82,7 @@ Decision decide(std::span<const Candidate> c, const DecisionOptions& options) {
   } else if (alive.size() > 1) {
     // RFC 4271 9.1.2.2 c: within each neighbouring AS, drop every path whose MED is worse than
     // the best MED of that AS; paths from different ASes never eliminate each other here.
-    std::vector<int> keep;
+    PathList<int> keep;
     for (int i : alive) {
       const uint32_t as_i = c[i].peer_as;
       bool worse = false;
@@ -99,7 +100,7 @@ Decision decide(std::span<const Candidate> c, const DecisionOptions& options) {
   keep_min(alive, c, d.lost_at, Step::kIgpCost, [](const Candidate& x) { return x.igp_cost; });
 
   // What survives to here is equal for multipath; the tie-breaks below only pick the best.
-  std::vector<int> equal = alive;
+  const PathList<int> equal = alive;
   keep_min(alive, c, d.lost_at, Step::kRouterId, identifier);
   keep_min(alive, c, d.lost_at, Step::kClusterListLength, cluster_list_length);
   if (alive.size() > 1) {

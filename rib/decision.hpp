@@ -20,9 +20,9 @@
 //   9. shortest CLUSTER_LIST (RFC 4456 9);
 //  10. lowest peer address (g), then lowest path id between one peer's ADD-PATH paths.
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "bgp/wire/message.hpp"
 
@@ -63,10 +63,16 @@ struct DecisionOptions {
   size_t max_paths = 16;  // multipath set size; 1 turns ECMP off
 };
 
+// A prefix has a handful of paths (one per peer that sent it), so a decision's lists live on
+// the stack: the decision runs for every change of a prefix with more than one path.
+constexpr size_t kInlinePaths = 8;
+template <class T>
+using PathList = boost::container::small_vector<T, kInlinePaths>;
+
 struct Decision {
-  int best = -1;               // index into the candidates, -1 when none is eligible
-  std::vector<int> multipath;  // best first, then the others equal up to step 7
-  std::vector<Step> lost_at;   // per candidate: the step it lost at, kBest for winners
+  int best = -1;            // index into the candidates, -1 when none is eligible
+  PathList<int> multipath;  // best first, then the others equal up to step 7
+  PathList<Step> lost_at;   // per candidate: the step it lost at, kBest for winners
 };
 
 Decision decide(std::span<const Candidate> candidates, const DecisionOptions& options = {});

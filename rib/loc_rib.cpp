@@ -141,8 +141,7 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
     only.set_lost_at(only.rejected ? Step::kRejected : Step::kBest);
     e.set_multipath(only.rejected ? 0 : 1);
   } else if (!paths.empty()) {
-    std::vector<Candidate> c;
-    c.reserve(paths.size());
+    PathList<Candidate> c;
     for (const auto& path : paths) {
       Candidate x;
       x.attrs = &path.attrs->attrs();
@@ -160,15 +159,15 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
       }
       c.push_back(x);
     }
-    const Decision d = decide(c, options_);
+    const Decision d = decide({c.data(), c.size()}, options_);
     for (size_t i = 0; i < paths.size(); ++i)
       e.paths()[i].set_lost_at(paths[i].rejected ? Step::kRejected : d.lost_at[i]);
     // The multipath set in front, best first; the others keep their order behind it.
-    std::vector<int> order = d.multipath;
+    PathList<int> order = d.multipath;
     for (int i = 0; i < static_cast<int>(paths.size()); ++i)
       if (std::find(d.multipath.begin(), d.multipath.end(), i) == d.multipath.end())
         order.push_back(i);
-    e.reorder(order, d.multipath.size());
+    e.reorder({order.data(), order.size()}, d.multipath.size());
   }
 
   const auto mp = e.multipath();

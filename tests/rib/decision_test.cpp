@@ -197,7 +197,7 @@ TEST(Decision, MultipathHoldsPathsEqualUpToIgpCost) {
   p.add(path({4, 5}), 4, "10.0.0.4");  // longer: not part of it
   const Decision d = decide(p.c);
   EXPECT_EQ(d.best, 1);
-  EXPECT_EQ(d.multipath, (std::vector<int>{1, 0, 2}));
+  EXPECT_EQ(std::vector<int>(d.multipath.begin(), d.multipath.end()), (std::vector<int>{1, 0, 2}));
   EXPECT_EQ(d.lost_at[0], Step::kBest);
   EXPECT_EQ(d.lost_at[3], Step::kAsPathLength);
   EXPECT_EQ(decide(p.c, {.always_compare_med = false, .max_paths = 2}).multipath.size(), 2u);
