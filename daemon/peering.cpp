@@ -68,7 +68,8 @@ bgp::PathAttributes origination_attrs() {
   return a;
 }
 
-Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
+Peering::Changes Peering::apply(const plan::Plan& next, bool restarting,
+                                std::optional<bgp::Clock::time_point> delay_since) {
   Changes ch;
   std::map<std::string, const plan::PlannedPeer*> wanted;
   for (const auto& p : next.peers)
@@ -89,7 +90,7 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
       ++it;
     } else {
       speaker_.remove_peer(it->second.id);
-      it->second.id = speaker_.add_peer(peer_for(*w->second, next, restarting));
+      it->second.id = speaker_.add_peer(peer_for(*w->second, next, restarting, delay_since));
       it->second.planned = *w->second;
       ch.replaced.push_back(it->first);
       ++it;
@@ -97,7 +98,7 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
   }
   for (const auto& [name, p] : wanted) {
     if (running_.count(name)) continue;
-    running_[name] = Running{*p, speaker_.add_peer(peer_for(*p, next, restarting))};
+    running_[name] = Running{*p, speaker_.add_peer(peer_for(*p, next, restarting, delay_since))};
     ch.added.push_back(name);
   }
 
@@ -120,9 +121,10 @@ Peering::Changes Peering::apply(const plan::Plan& next, bool restarting) {
   return ch;
 }
 
-SpeakerPeer Peering::peer_for(const plan::PlannedPeer& p, const plan::Plan& plan,
-                              bool restarting) const {
+SpeakerPeer Peering::peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting,
+                              std::optional<bgp::Clock::time_point> delay_since) const {
   SpeakerPeer s = speaker_peer(p, plan, restarting);
+  s.session.connect_delay_since = delay_since;
   s.limits = limits_;
   s.session.settings.min_hold_time = min_hold_time_;
   s.session.send_hold = send_hold_;

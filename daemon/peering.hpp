@@ -5,6 +5,7 @@
 // originated routes are announced or withdrawn one by one.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,13 +45,17 @@ class Peering {
              originated || withdrawn;
     }
   };
-  Changes apply(const plan::Plan& next, bool restarting);
+  // `delay_since`: where the connect delay of the sessions this adds counts from (ternd's
+  // start, for the sessions it starts with; bgp::SessionConfig::connect_delay_since).
+  Changes apply(const plan::Plan& next, bool restarting,
+                std::optional<bgp::Clock::time_point> delay_since = {});
 
   // The speaker's id of a planned session; 0 when not running.
   rib::PeerId id(const std::string& name) const;
 
   // A planned session as the speaker runs it, with the settings above.
-  SpeakerPeer peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting) const;
+  SpeakerPeer peer_for(const plan::PlannedPeer& p, const plan::Plan& plan, bool restarting,
+                       std::optional<bgp::Clock::time_point> delay_since = {}) const;
 
  private:
   struct Running {

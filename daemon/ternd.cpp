@@ -88,7 +88,7 @@ std::string Ternd::start() {
     feed_ = std::make_unique<RouteFeed>(*writer_);
     feed_->set_rules(feed_rules(plan_));
   }
-  if (plan_.bgp_enabled) start_bgp();
+  if (plan_.bgp_enabled) start_bgp(constructed_);
   check_initial_sync();
   spdlog::info("ternd: node {} backend {} intent revision {}; BGP {}", options_.node_name,
                backend_name(options_.backend), store_->intent().revision(),
@@ -224,7 +224,7 @@ void Ternd::apply_plan(plan::Plan planned) {
   if (rules_changed) replay_rib();
 }
 
-void Ternd::start_bgp() {
+void Ternd::start_bgp(std::optional<bgp::Clock::time_point> delay_since) {
   speaker_ = std::make_unique<Speaker>(
       io_, rib::LocalIdentity{plan_.local_as, plan_.router_id, plan_.cluster_id});
   speaker_->on_best_change = [this](const rib::BestChange& c) {
@@ -250,7 +250,7 @@ void Ternd::start_bgp() {
   }
   peering_ = std::make_unique<Peering>(*speaker_, options_.peer_limits, options_.min_hold_time,
                                        options_.send_hold);
-  auto ch = peering_->apply(plan_, restarting_);
+  auto ch = peering_->apply(plan_, restarting_, delay_since);
   spdlog::info("BGP: AS {} router id {}; {} peers, {} routes originated", plan_.local_as,
                bgp::to_string(bgp::IpAddr::v4(plan_.router_id)), ch.added.size(), ch.originated);
   speaker_->start();

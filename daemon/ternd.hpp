@@ -96,7 +96,8 @@ class Ternd {
   fib::EncapConfig encap_for(const plan::Plan& p) const;
   void start_learning();
   void wait_learned();
-  void start_bgp();
+  // `delay_since`: where the new sessions' connect delay counts from (unset: their own start).
+  void start_bgp(std::optional<bgp::Clock::time_point> delay_since = {});
   void stop_bgp(bool hard);
   void replay_rib();
   void check_initial_sync();
@@ -114,6 +115,9 @@ class Ternd {
   std::unique_ptr<Speaker> speaker_;
   std::unique_ptr<Peering> peering_;
   std::chrono::steady_clock::time_point bgp_started_;
+  // Before the intent is read: the sessions ternd starts with count their connect delay from
+  // here, as BIRD's count from its start.
+  const bgp::Clock::time_point constructed_ = bgp::Clock::now();
   bool initial_sync_sent_ = false;
   // Prefixes a previous speaker had sent to the FIB: withdrawn unless the new one wants them
   // once its initial exchange is done (the identity changed, all sessions restarted).

@@ -36,6 +36,11 @@ struct SessionConfig {
   int multihop_ttl = 0;       // outgoing TTL when GTSM is off; 0 keeps the system default
   // Calico's BIRD: connect delay 2 s, connect retry 5 s, error wait 5..30 s.
   Millis connect_delay{2000};
+  // Where the connect delay counts from; unset: the session's start. BIRD counts from its
+  // protocols' start, right after it read its config; ternd passes its own start for the
+  // sessions it comes up with, so the time it takes to read a large intent (500 mesh peers)
+  // is not waited on top of the delay.
+  std::optional<Clock::time_point> connect_delay_since;
   Millis connect_retry{5000};
   Millis idle_hold_min{5000};
   Millis idle_hold_max{30000};
@@ -121,6 +126,8 @@ class Session : public std::enable_shared_from_this<Session> {
   using ConnectionPtr = std::shared_ptr<Connection>;
 
   void handle(const Event& e);
+  // What is left of the connect delay before the first connect (zero after it).
+  Millis first_connect_delay() const;
   void run(const FsmAction& a);
   void change_state(State next);
 

@@ -307,6 +307,44 @@ TEST_F(SessionTest, AConnectionAcceptedDuringTheConnectDelayIsNotReplacedWhenItE
   EXPECT_TRUE(s->snapshot().counters.last_error.empty()) << s->snapshot().counters.last_error;
 }
 
+// The connect delay counts from `connect_delay_since` when set (ternd passes its own start for
+// the sessions it starts with): time spent before the session existed is not waited again.
+TEST_F(SessionTest, ConnectDelayCountsFromTheGivenStart) {
+  // One plain acceptor per peer address; the sessions' connections show up there.
+  auto acceptor = [&](asio::ip::address at) {
+    auto a = std::make_unique<tcp::acceptor>(io_, tcp::endpoint(at, 0));
+    a->non_blocking(true);
+    return a;
+  };
+  auto connected = [&](tcp::acceptor& a) {
+    tcp::socket s(io_);
+    boost::system::error_code ec;
+    a.accept(s, ec);
+    return !ec;
+  };
+  auto counted_at = acceptor(kLo2);
+  auto plain_at = acceptor(kLo3);
+  auto counted = config("counted", kLo2, 0x0a000001);
+  counted.remote_port = counted_at->local_endpoint().port();
+  counted.connect_delay = 1500ms;
+  counted.connect_retry = 5000ms;  // as in production: longer than the delay
+  auto plain = counted;
+  plain.name = "plain";
+  plain.remote = kLo3;
+  plain.remote_port = plain_at->local_endpoint().port();
+  counted.connect_delay_since = Clock::now() - 1400ms;
+  add(counted)->start();
+  add(plain)->start();
+  bool counted_in = false, plain_in = false;
+  run_until(io_, 800ms, [&] {
+    counted_in = counted_in || connected(*counted_at);
+    plain_in = plain_in || connected(*plain_at);
+    return false;
+  });
+  EXPECT_TRUE(counted_in) << "100 ms of its delay were left";
+  EXPECT_FALSE(plain_in) << "without a start given, the whole 1.5 s delay is waited";
+}
+
 TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   auto s = add([] {
     auto c = config("stuck", kLo2, 0x0a000001);
