@@ -137,14 +137,20 @@ Millis Session::first_connect_delay() const {
 void Session::run(const FsmAction& a) {
   switch (a.type) {
     case ActionType::kInitiateTcp:
+      // A connect retry that expires within the connect delay (a retry time shorter than the
+      // delay) leaves the connecting to the delay's end: connecting now would cut the delay
+      // short, and the delay's own connect would then replace this connection.
+      if (connect_delay_timer_.armed) break;
       if (const Millis delay = first_connect_delay(); delay.count() > 0) {
         first_connect_ = false;
         auto& t = connect_delay_timer_;
+        t.armed = true;
         t.timer.expires_after(delay);
         t.timer.async_wait(
             [self = weak_from_this(), token = ++t.token](const boost::system::error_code& ec) {
               auto s = self.lock();
               if (!s || ec || token != s->connect_delay_timer_.token) return;
+              s->connect_delay_timer_.armed = false;
               s->initiate_connect();
             });
       } else {

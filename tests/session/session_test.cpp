@@ -345,6 +345,37 @@ TEST_F(SessionTest, ConnectDelayCountsFromTheGivenStart) {
   EXPECT_FALSE(plain_in) << "without a start given, the whole 1.5 s delay is waited";
 }
 
+// A connect retry shorter than the connect delay does not connect early, and the delay's end
+// connects once.
+TEST_F(SessionTest, ConnectRetryDoesNotCutTheConnectDelayShort) {
+  tcp::acceptor at(io_, tcp::endpoint(kLo2, 0));
+  at.non_blocking(true);
+  std::vector<tcp::socket> accepted;  // kept open: a closed one would restart the session
+  auto accept_all = [&] {
+    for (;;) {
+      tcp::socket sock(io_);
+      boost::system::error_code ec;
+      at.accept(sock, ec);
+      if (ec) return;
+      accepted.push_back(std::move(sock));
+    }
+  };
+  auto c = config("patient", kLo2, 0x0a000001);  // connect retry 200 ms
+  c.remote_port = at.local_endpoint().port();
+  c.connect_delay = 700ms;
+  add(c)->start();
+  run_until(io_, 500ms, [&] {
+    accept_all();
+    return false;
+  });
+  EXPECT_EQ(accepted.size(), 0u) << "connected before the 700 ms delay ended";
+  run_until(io_, 600ms, [&] {
+    accept_all();
+    return false;
+  });
+  EXPECT_EQ(accepted.size(), 1u) << "the delay's end connects, once";
+}
+
 TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
   auto s = add([] {
     auto c = config("stuck", kLo2, 0x0a000001);
