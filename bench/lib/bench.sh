@@ -89,11 +89,12 @@ bench_size() {
 # longest (FRR 4x BIRD's time in table-paths, GoBGP up to 50x), in their first BENCH_OTHER_RUNS
 # rounds (1): their medians come from those, and the full bench stays near an hour.
 bench_in_round() {
-  case $1 in
-    tern | bird | floor) return 0 ;;
-    *) [ "$2" -le "${BENCH_OTHER_RUNS:-1}" ] ;;
-  esac
+  bench_is_other "$1" || return 0
+  [ "$2" -le "${BENCH_OTHER_RUNS:-1}" ]
 }
+
+# bench_is_other DUT: FRR or GoBGP, the DUTs shown beside tern and BIRD that no bar is against.
+bench_is_other() { case $1 in frr | gobgp) return 0 ;; *) return 1 ;; esac; }
 
 # bench_rounds FN: FN DUT RUN for every round and usable DUT (DUTs alternate within a round, FRR
 # and GoBGP as bench_in_round says), then exits with the workload's status.

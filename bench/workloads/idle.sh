@@ -134,7 +134,7 @@ kernel_complete() { [ "$(kernel_count "$1")" = "$N" ]; }
 # and files) and left running, then one common window measures them all, each from its own
 # threads' counters. An idle daemon's CPU and memory are its own, so sharing the window changes
 # nothing it is measured by, and a round costs one window instead of one per DUT.
-declare -A UP_REASON UP_PIDS UP_PEERS UP_NS_D UP_NS_P UP_DIR UP_FIB UP_R0 UP_X0
+declare -A UP_REASON UP_PIDS UP_PEERS UP_NS_D UP_NS_P UP_DIR UP_R0 UP_X0
 
 # up_one DUT RUN: DUT and its N peers up, all sessions Established (and, with a FIB, all routes
 # in the kernel); UP_* hold its state, UP_REASON[DUT] why it is not measurable (empty if it is).
@@ -176,7 +176,6 @@ up_one() {
   UP_NS_D[$dut]=$ns_d
   UP_NS_P[$dut]=$ns_p
   UP_DIR[$dut]=$d
-  UP_FIB[$dut]=$fib
 }
 
 # down_one DUT RUN: checks DUT at the end of the window, stops it and its peers, drops its
@@ -215,7 +214,7 @@ down_one() {
 
 # run_round RUN: every DUT of the round up, one idle window over all of them, then down.
 run_round() {
-  local run=$1 dut duts=() pids
+  local run=$1 dut duts=() pids=()
   bench_wait_quiet
   for dut in "${BENCH_USABLE[@]}"; do
     bench_in_round "$dut" "$run" || continue

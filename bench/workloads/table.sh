@@ -289,7 +289,7 @@ run_dut() { # DUT ATTRS FIB ROUND
   args+=(--sink "$LAB_DIR/sink.ctl,$SINK_PID" --count "$N" --settle "$SETTLE")
   args+=(--dut-pids "$(IFS=,; echo "${DUT_PIDS[*]}")")
   [ "$fib" = on ] && args+=(--kernel-pid "${DUT_PIDS[0]}" --kernel-count "$N")
-  case $dut in tern | bird) ;; *) args+=(--limit "$OTHER_LIMIT") ;; esac
+  bench_is_other "$dut" && args+=(--limit "$OTHER_LIMIT")
   if ! "${OTHER_TS[@]}" $BENCH_PY "$ROOT/bench/table_poll.py" "${args[@]}" \
     > "$LAB_DIR/poll-$tag.out" 2> "$LAB_DIR/poll-$tag.err"; then
     cat "$LAB_DIR/poll-$tag.err" >&2

@@ -307,73 +307,69 @@ TEST_F(SessionTest, AConnectionAcceptedDuringTheConnectDelayIsNotReplacedWhenItE
   EXPECT_TRUE(s->snapshot().counters.last_error.empty()) << s->snapshot().counters.last_error;
 }
 
+// A plain TCP listener for a session to connect to. `count` accepts whatever has arrived and
+// keeps the sockets open (a closed one would restart the session); it says how many came.
+class Acceptor {
+ public:
+  Acceptor(asio::io_context& io, asio::ip::address at) : io_(io), acceptor_(io, {at, 0}) {
+    acceptor_.non_blocking(true);
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  size_t count() {
+    for (;;) {
+      tcp::socket sock(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(sock, ec);
+      if (ec) return accepted_.size();
+      accepted_.push_back(std::move(sock));
+    }
+  }
+
+ private:
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  std::vector<tcp::socket> accepted_;
+};
+
 // The connect delay counts from `connect_delay_since` when set (ternd passes its own start for
 // the sessions it starts with): time spent before the session existed is not waited again.
 TEST_F(SessionTest, ConnectDelayCountsFromTheGivenStart) {
-  // One plain acceptor per peer address; the sessions' connections show up there.
-  auto acceptor = [&](asio::ip::address at) {
-    auto a = std::make_unique<tcp::acceptor>(io_, tcp::endpoint(at, 0));
-    a->non_blocking(true);
-    return a;
-  };
-  auto connected = [&](tcp::acceptor& a) {
-    tcp::socket s(io_);
-    boost::system::error_code ec;
-    a.accept(s, ec);
-    return !ec;
-  };
-  auto counted_at = acceptor(kLo2);
-  auto plain_at = acceptor(kLo3);
+  Acceptor counted_at(io_, kLo2), plain_at(io_, kLo3);
   auto counted = config("counted", kLo2, 0x0a000001);
-  counted.remote_port = counted_at->local_endpoint().port();
+  counted.remote_port = counted_at.port();
   counted.connect_delay = 1500ms;
   counted.connect_retry = 5000ms;  // as in production: longer than the delay
   auto plain = counted;
   plain.name = "plain";
   plain.remote = kLo3;
-  plain.remote_port = plain_at->local_endpoint().port();
+  plain.remote_port = plain_at.port();
   counted.connect_delay_since = Clock::now() - 1400ms;
   add(counted)->start();
   add(plain)->start();
-  bool counted_in = false, plain_in = false;
   run_until(io_, 800ms, [&] {
-    counted_in = counted_in || connected(*counted_at);
-    plain_in = plain_in || connected(*plain_at);
+    counted_at.count();
+    plain_at.count();
     return false;
   });
-  EXPECT_TRUE(counted_in) << "100 ms of its delay were left";
-  EXPECT_FALSE(plain_in) << "without a start given, the whole 1.5 s delay is waited";
+  EXPECT_EQ(counted_at.count(), 1u) << "100 ms of its delay were left";
+  EXPECT_EQ(plain_at.count(), 0u) << "without a start given, the whole 1.5 s delay is waited";
 }
 
 // A connect retry shorter than the connect delay does not connect early, and the delay's end
 // connects once.
 TEST_F(SessionTest, ConnectRetryDoesNotCutTheConnectDelayShort) {
-  tcp::acceptor at(io_, tcp::endpoint(kLo2, 0));
-  at.non_blocking(true);
-  std::vector<tcp::socket> accepted;  // kept open: a closed one would restart the session
-  auto accept_all = [&] {
-    for (;;) {
-      tcp::socket sock(io_);
-      boost::system::error_code ec;
-      at.accept(sock, ec);
-      if (ec) return;
-      accepted.push_back(std::move(sock));
-    }
-  };
+  Acceptor at(io_, kLo2);
   auto c = config("patient", kLo2, 0x0a000001);  // connect retry 200 ms
-  c.remote_port = at.local_endpoint().port();
+  c.remote_port = at.port();
   c.connect_delay = 700ms;
   add(c)->start();
-  run_until(io_, 500ms, [&] {
-    accept_all();
-    return false;
-  });
-  EXPECT_EQ(accepted.size(), 0u) << "connected before the 700 ms delay ended";
+  run_until(io_, 500ms, [&] { return at.count() > 0; });
+  EXPECT_EQ(at.count(), 0u) << "connected before the 700 ms delay ended";
   run_until(io_, 600ms, [&] {
-    accept_all();
+    at.count();
     return false;
   });
-  EXPECT_EQ(accepted.size(), 1u) << "the delay's end connects, once";
+  EXPECT_EQ(at.count(), 1u) << "the delay's end connects, once";
 }
 
 TEST_F(SessionTest, SendHoldTimerDropsAPeerThatStopsReading) {
