@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <utility>
 
 namespace tern::rib {
@@ -131,16 +132,27 @@ bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
 void PrefixTable::Shard::grow(int words) {
   words_ = words;
   const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
-  auto old = std::exchange(mem_, std::make_unique<std::byte[]>(slots * stride(words)));
+  constexpr size_t kLine = 64;
+  const size_t bytes = (slots * stride(words) + kLine - 1) / kLine * kLine;
+  auto* mem = static_cast<std::byte*>(std::aligned_alloc(kLine, bytes));
+  if (!mem) throw std::bad_alloc();
+  std::memset(mem, 0, bytes);  // every slot free
+  auto old = std::exchange(mem_, decltype(mem_)(mem));
   const size_t old_slots = std::exchange(slots_, slots);
+  // The old slots are read in order, their new homes are random: load those a few ahead.
+  constexpr size_t kAhead = 8;
+  auto home_of = [&](size_t i, uint64_t* key) {
+    std::memcpy(key, old.get() + i * stride(words), words * sizeof(uint64_t));
+    return key[words - 1] != 0;
+  };
   for (size_t i = 0; i < old_slots; ++i) {
-    std::byte* src = old.get() + i * stride(words);
     uint64_t key[3];
-    std::memcpy(key, src, words * sizeof(uint64_t));
-    if (key[words - 1] == 0) continue;
+    if (i + kAhead < old_slots && home_of(i + kAhead, key))
+      load_early(slot(home(hash_key(key, words)), words));
+    if (!home_of(i, key)) continue;
     bool found;
     const size_t j = probe(key, hash_key(key, words), words, found);
-    move_slot(src, j, words);
+    move_slot(old.get() + i * stride(words), j, words);
   }
 }
 
