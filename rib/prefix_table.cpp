@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <new>
 #include <utility>
 
 namespace tern::rib {
@@ -133,16 +132,16 @@ void PrefixTable::Shard::grow(int words) {
   words_ = words;
   const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
   constexpr size_t kLine = 64;
-  const size_t bytes = (slots * stride(words) + kLine - 1) / kLine * kLine;
-  auto* mem = static_cast<std::byte*>(std::aligned_alloc(kLine, bytes));
-  if (!mem) throw std::bad_alloc();
-  std::memset(mem, 0, bytes);  // every slot free
-  auto old = std::exchange(mem_, decltype(mem_)(mem));
+  auto mem = std::make_unique<std::byte[]>(slots * stride(words) + kLine - 1);  // zeroed: free
+  const auto at = reinterpret_cast<uintptr_t>(mem.get());
+  std::byte* base = mem.get() + ((kLine - at % kLine) % kLine);
+  auto old = std::exchange(mem_, std::move(mem));
+  std::byte* const old_base = std::exchange(base_, base);
   const size_t old_slots = std::exchange(slots_, slots);
   // The old slots are read in order, their new homes are random: load those a few ahead.
   constexpr size_t kAhead = 8;
   auto home_of = [&](size_t i, uint64_t* key) {
-    std::memcpy(key, old.get() + i * stride(words), words * sizeof(uint64_t));
+    std::memcpy(key, old_base + i * stride(words), words * sizeof(uint64_t));
     return key[words - 1] != 0;
   };
   for (size_t i = 0; i < old_slots; ++i) {
@@ -152,7 +151,7 @@ void PrefixTable::Shard::grow(int words) {
     if (!home_of(i, key)) continue;
     bool found;
     const size_t j = probe(key, hash_key(key, words), words, found);
-    move_slot(old.get() + i * stride(words), j, words);
+    move_slot(old_base + i * stride(words), j, words);
   }
 }
 
