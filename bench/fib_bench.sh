@@ -31,7 +31,8 @@ bench_ns() {
 }
 count() { ip netns exec "$1" "$FLOOR" count 12 "$2"; }
 now() { date +%s.%N; }
-rate() { python3 -c "print(f'{$N / ($2 - $1):.0f}')"; }
+# per_second SECONDS: N routes in that many seconds (an arithmetic expression), per second.
+per_second() { python3 -c "print(f'{$N / ($1):.0f}')"; }
 # Peak resident memory of PID in MiB: what the writer holds for N routes, beside BIRD's.
 peak_mib() { awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
@@ -62,8 +63,8 @@ run_tern() {
   t2=$(echo "$FIB_LAST" | sed -E 's/.*ms=([0-9.]+).*/\1/')
   [ "$(count "$NS_NODE" eth0)" -eq "$N" ] || lab_fail "tern: replace incomplete"
   echo "$FIB_LAST" | grep -q "errors=0 " || lab_fail "tern: write errors: $FIB_LAST"
-  RATE[tern_install_$r]=$(python3 -c "print(f'{$N / ($t1 / 1000):.0f}')")
-  RATE[tern_replace_$r]=$(python3 -c "print(f'{$N / ($t2 / 1000):.0f}')")
+  RATE[tern_install_$r]=$(per_second "$t1 / 1000")
+  RATE[tern_replace_$r]=$(per_second "$t2 / 1000")
   RSS[tern_$r]=$(peak_mib "$FIB_PID")
   lab_log "round $r tern: install ${t1} ms, replace ${t2} ms ($FIB_LAST)"
   fib_stop
@@ -106,7 +107,7 @@ run_bird() {
   bench_ns bird NS_B
   cp "$LAB_DIR/bird-tunl0.conf" "$conf"
   t0=$(now)
-  lab_spawn bird "$NS_B" bird -f -c "$conf" -s "$sock" -P "$LAB_DIR/bird.pid"
+  lab_spawn bird "$NS_B" bird -f -c "$conf" -s "$sock"
   pid=$LAB_LAST_PID
   wait_full tunl0
   t1=$(now)
@@ -115,9 +116,9 @@ run_bird() {
   ip netns exec "$NS_B" birdc -s "$sock" configure > /dev/null
   wait_full eth0
   t3=$(now)
-  RSS[bird_$r]=$(peak_mib "$(cat "$LAB_DIR/bird.pid")")
-  RATE[bird_install_$r]=$(rate "$t0" "$t1")
-  RATE[bird_replace_$r]=$(rate "$t2" "$t3")
+  RSS[bird_$r]=$(peak_mib "$pid")
+  RATE[bird_install_$r]=$(per_second "$t1 - $t0")
+  RATE[bird_replace_$r]=$(per_second "$t3 - $t2")
   lab_log "round $r bird: install $(python3 -c "print(f'{$t1 - $t0:.2f}')") s, replace $(python3 -c "print(f'{$t3 - $t2:.2f}')") s (config parse included)"
   kill -TERM "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true

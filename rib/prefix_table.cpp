@@ -140,15 +140,15 @@ void PrefixTable::Shard::grow(int words) {
   const size_t old_slots = std::exchange(slots_, slots);
   // The old slots are read in order, their new homes are random: load those a few ahead.
   constexpr size_t kAhead = 8;
-  auto home_of = [&](size_t i, uint64_t* key) {
+  auto read_used = [&](size_t i, uint64_t* key) {
     std::memcpy(key, old_base + i * stride(words), words * sizeof(uint64_t));
     return key[words - 1] != 0;
   };
   for (size_t i = 0; i < old_slots; ++i) {
     uint64_t key[3];
-    if (i + kAhead < old_slots && home_of(i + kAhead, key))
+    if (i + kAhead < old_slots && read_used(i + kAhead, key))
       load_early(slot(home(hash_key(key, words)), words));
-    if (!home_of(i, key)) continue;
+    if (!read_used(i, key)) continue;
     bool found;
     const size_t j = probe(key, hash_key(key, words), words, found);
     move_slot(old_base + i * stride(words), j, words);

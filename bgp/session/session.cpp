@@ -136,13 +136,14 @@ Millis Session::first_connect_delay() const {
 
 void Session::run(const FsmAction& a) {
   switch (a.type) {
-    case ActionType::kInitiateTcp:
+    case ActionType::kInitiateTcp: {
       // A connect retry that expires within the connect delay (a retry time shorter than the
       // delay) leaves the connecting to the delay's end: connecting now would cut the delay
       // short, and the delay's own connect would then replace this connection.
       if (connect_delay_timer_.armed) break;
-      if (const Millis delay = first_connect_delay(); delay.count() > 0) {
-        first_connect_ = false;
+      const Millis delay = first_connect_delay();
+      first_connect_ = false;
+      if (delay.count() > 0) {
         auto& t = connect_delay_timer_;
         t.armed = true;
         t.timer.expires_after(delay);
@@ -154,10 +155,10 @@ void Session::run(const FsmAction& a) {
               s->initiate_connect();
             });
       } else {
-        first_connect_ = false;
         initiate_connect();
       }
       break;
+    }
     case ActionType::kDropTcp:
       if (conn_) drop(conn_);
       conn_.reset();
