@@ -170,7 +170,7 @@ class TerndBackend::Handle final : public api::Subscription {
   ~Handle() override {
     std::lock_guard lock(b_.mu_);
     w_->done = true;
-    b_.watchers_.remove(w_);
+    if (b_.watchers_.remove(w_) && w_->request.routes()) --b_.route_watchers_;
   }
 
  private:
@@ -191,6 +191,8 @@ TerndBackend::TerndBackend(bgp::asio::io_context& io, Ternd& ternd, std::functio
     publish(e);
   };
   ternd_.on_route_change = [this](const rib::BestChange& c) {
+    // Every route change of a table load passes here: no lock unless someone watches routes.
+    if (route_watchers_.load(std::memory_order_relaxed) == 0) return;
     {
       std::lock_guard lock(mu_);
       bool any = false;
@@ -589,6 +591,7 @@ std::unique_ptr<api::Subscription> TerndBackend::watch(
   w->sink = std::move(sink);
   std::lock_guard lock(mu_);
   watchers_.push_back(w);
+  if (w->request.routes()) ++route_watchers_;
   return std::make_unique<Handle>(*this, w);
 }
 
@@ -599,6 +602,7 @@ void TerndBackend::publish(const api::Event& e) {
     const bool wanted = e.has_session() ? w.request.sessions() : w.request.routes();
     if (wanted && !w.done && !w.sink(e)) {
       w.done = true;
+      if (w.request.routes()) --route_watchers_;
       it = watchers_.erase(it);
     } else {
       ++it;

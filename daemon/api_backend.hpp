@@ -3,6 +3,7 @@
 // intent, the speaker and the RIB) and answered from there; FIB questions go on to the
 // writer's thread. Watches are fed from the loop's hooks.
 
+#include <atomic>
 #include <functional>
 #include <list>
 #include <memory>
@@ -55,6 +56,7 @@ class TerndBackend final : public api::Backend {
   std::function<void(bool)> stop_;
   std::mutex mu_;
   std::list<std::shared_ptr<Watcher>> watchers_;
+  std::atomic<int> route_watchers_{0};  // of watchers_, those that want routes
 };
 
 }  // namespace tern

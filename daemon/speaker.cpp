@@ -251,11 +251,12 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
   auto ahead = [&](size_t i) {
     if (i + kAhead < nlri.size()) rib.prefetch(nlri[i + kAhead].prefix);
   };
+  rib::BestChange c;  // one for the whole message: its path sets keep their storage
   if (!attrs) {
     for (size_t i = 0; i < nlri.size(); ++i) {
       ahead(i);
       const auto& n = nlri[i];
-      if (auto c = rib.withdraw(n.prefix, from.id, n.path_id)) changed(f, *c);
+      if (rib.withdraw(c, n.prefix, from.id, n.path_id)) changed(f, c);
     }
     return;
   }
@@ -275,17 +276,17 @@ void Speaker::learn(Peer& from, Family f, const std::vector<bgp::Nlri>& nlri,
   for (size_t i = 0; i < nlri.size(); ++i) {
     ahead(i);
     const auto& n = nlri[i];
-    std::optional<rib::BestChange> c;
+    bool moved;
     if (!accepted) {
-      c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
-                       static_cast<uint8_t>(verdict));
+      moved = rib.announce(c, n.prefix, from.id, n.path_id, refused_attrs(),
+                           static_cast<uint8_t>(verdict));
     } else if (!from.import_filter.decide(n.prefix).accept) {
-      c = rib.announce(n.prefix, from.id, n.path_id, refused_attrs(),
-                       static_cast<uint8_t>(rib::ImportVerdict::kFilteredOut));
+      moved = rib.announce(c, n.prefix, from.id, n.path_id, refused_attrs(),
+                           static_cast<uint8_t>(rib::ImportVerdict::kFilteredOut));
     } else {
-      c = rib.announce(n.prefix, from.id, n.path_id, accepted);
+      moved = rib.announce(c, n.prefix, from.id, n.path_id, accepted);
     }
-    if (c) changed(f, *c);
+    if (moved) changed(f, c);
   }
   if (from.limits.max_prefixes && rib.counts(from.id).received > from.limits.max_prefixes)
     over_limit(from, f);

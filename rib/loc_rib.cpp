@@ -21,23 +21,36 @@ void LocRib::emptied(const bgp::Prefix& p) {
 
 std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
                                            AttrRef attrs, uint8_t rejected) {
+  std::optional<BestChange> c(std::in_place);
+  if (!announce(*c, p, peer, path_id, std::move(attrs), rejected)) c.reset();
+  return c;
+}
+
+std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
+  std::optional<BestChange> c(std::in_place);
+  if (!withdraw(*c, p, peer, path_id)) c.reset();
+  return c;
+}
+
+bool LocRib::announce(BestChange& change, const bgp::Prefix& p, PeerId peer, uint32_t path_id,
+                      AttrRef attrs, uint8_t rejected) {
   collect();
   RouteEntry& e = routes_.get(p);
   for (auto& path : e.paths()) {
     if (path.peer == peer && path.path_id == path_id) {
       path.stale = false;  // refreshed after a restart
       // The same again is an implicit withdraw of itself.
-      if (path.attrs == attrs && path.rejected == rejected) return std::nullopt;
+      if (path.attrs == attrs && path.rejected == rejected) return false;
       // Its standing may move between refused and accepted: counted out, then in again.
       count(peer, !path.rejected, -1);
       count(peer, !rejected, 1);
-      auto before = selected(e);
+      selected(e, change.before);
       path.attrs = std::move(attrs);
       path.rejected = rejected & 7;
-      return decide_again(p, e, std::move(before));
+      return decide_again(p, e, change);
     }
   }
-  auto before = selected(e);
+  selected(e, change.before);
   // The smallest id no other path of this prefix uses: ids stay small and are reused.
   unsigned out_id = 1;
   const auto paths = e.paths();
@@ -47,23 +60,23 @@ std::optional<BestChange> LocRib::announce(const bgp::Prefix& p, PeerId peer, ui
   e.push_back(Path{peer, path_id, std::move(attrs), static_cast<uint8_t>(out_id & 0xff),
                    static_cast<uint8_t>(rejected & 7)});
   count(peer, !rejected, 1);
-  return decide_again(p, e, std::move(before));
+  return decide_again(p, e, change);
 }
 
-std::optional<BestChange> LocRib::withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
+bool LocRib::withdraw(BestChange& change, const bgp::Prefix& p, PeerId peer, uint32_t path_id) {
   collect();
   RouteEntry* e = routes_.find(p);
-  if (!e || e->empty()) return std::nullopt;  // RFC 7911: unknown ids are ignored
-  auto before = selected(*e);
+  if (!e || e->empty()) return false;  // RFC 7911: unknown ids are ignored
+  selected(*e, change.before);
   if (e->erase_if([&](const Path& x) {
         if (x.peer != peer || x.path_id != path_id) return false;
         count(peer, !x.rejected, -1);
         return true;
       }) == 0)
-    return std::nullopt;
-  auto change = decide_again(p, *e, std::move(before));
+    return false;
+  const bool moved = decide_again(p, *e, change);
   if (e->empty()) emptied(p);
-  return change;
+  return moved;
 }
 
 template <class Pred>
@@ -71,16 +84,17 @@ std::vector<BestChange> LocRib::remove_paths(PeerId peer, Pred pred) {
   collect();
   std::vector<BestChange> changes;
   std::vector<bgp::Prefix> gone;
+  BestChange c;
   routes_.for_each([&](const bgp::Prefix& p, RouteEntry& e) {
     if (e.empty()) return;
-    auto before = selected(e);
+    selected(e, c.before);
     if (e.erase_if([&](const Path& x) {
           if (x.peer != peer || !pred(x)) return false;
           count(peer, !x.rejected, -1);
           return true;
         }) == 0)
       return;
-    if (auto c = decide_again(p, e, std::move(before))) changes.push_back(std::move(*c));
+    if (decide_again(p, e, c)) changes.push_back(c);
     if (e.empty()) gone.push_back(p);
   });
   for (const auto& p : gone)
@@ -127,13 +141,12 @@ const RouteEntry* LocRib::find(const bgp::Prefix& p) const {
   return e && !e->empty() ? e : nullptr;
 }
 
-PathSet LocRib::selected(const RouteEntry& e) {
+void LocRib::selected(const RouteEntry& e, PathSet& out) {
   const auto mp = e.multipath();
-  return PathSet(mp.begin(), mp.end());
+  out.assign(mp.begin(), mp.end());
 }
 
-std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry& e,
-                                               PathSet before) {
+bool LocRib::decide_again(const bgp::Prefix& p, RouteEntry& e, BestChange& change) {
   const auto paths = e.paths();
   if (paths.size() == 1) {
     // The common case, one path: it is the route unless it was refused on import.
@@ -171,10 +184,14 @@ std::optional<BestChange> LocRib::decide_again(const bgp::Prefix& p, RouteEntry&
   }
 
   const auto mp = e.multipath();
+  const PathSet& before = change.before;
   live_ += !mp.empty();
   live_ -= !before.empty();
-  if (std::equal(mp.begin(), mp.end(), before.begin(), before.end())) return std::nullopt;
-  return BestChange{p, std::move(before), PathSet(mp.begin(), mp.end()), &e};
+  if (std::equal(mp.begin(), mp.end(), before.begin(), before.end())) return false;
+  change.prefix = p;
+  change.after.assign(mp.begin(), mp.end());
+  change.entry = &e;
+  return true;
 }
 
 }  // namespace tern::rib

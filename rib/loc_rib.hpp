@@ -50,6 +50,12 @@ class LocRib {
   std::optional<BestChange> announce(const bgp::Prefix& p, PeerId peer, uint32_t path_id,
                                      AttrRef attrs, uint8_t rejected = 0);
   std::optional<BestChange> withdraw(const bgp::Prefix& p, PeerId peer, uint32_t path_id);
+  // The same, for a loop over a whole UPDATE: true when the multipath set moved, the change
+  // then in `change`, whose path sets keep their storage from one prefix to the next (what
+  // `change` holds after false is unspecified).
+  bool announce(BestChange& change, const bgp::Prefix& p, PeerId peer, uint32_t path_id,
+                AttrRef attrs, uint8_t rejected = 0);
+  bool withdraw(BestChange& change, const bgp::Prefix& p, PeerId peer, uint32_t path_id);
   // Removes every path of `peer` (session down without graceful restart).
   std::vector<BestChange> drop_peer(PeerId peer);
   // Graceful restart helper (RFC 4724 4.2). The session lost `peer` without a NOTIFICATION:
@@ -94,13 +100,15 @@ class LocRib {
   void release(const bgp::Prefix& p);
 
  private:
-  // The multipath set as it stands; taken before a change, since the change may release the
-  // very attribute sets it points at.
-  static PathSet selected(const RouteEntry& e);
+  // The multipath set as it stands, into `out`; taken before a change, since the change may
+  // release the very attribute sets it points at.
+  static void selected(const RouteEntry& e, PathSet& out);
   // Removes the paths of `peer` matching `pred`, reporting best-path changes.
   template <class Pred>
   std::vector<BestChange> remove_paths(PeerId peer, Pred pred);
-  std::optional<BestChange> decide_again(const bgp::Prefix& p, RouteEntry& e, PathSet before);
+  // Runs the decision for `e` again; `change.before` holds the set before the change. Fills
+  // in the rest of `change` and returns true when the set moved.
+  bool decide_again(const bgp::Prefix& p, RouteEntry& e, BestChange& change);
   // Erases the entries that lost their last path and that no queue holds.
   void collect();
   void emptied(const bgp::Prefix& p);
