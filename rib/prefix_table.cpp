@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <utility>
 
 namespace tern::rib {
@@ -97,11 +98,17 @@ RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) 
 
 void PrefixTable::Shard::move_slot(std::byte* src, size_t to, int words) {
   std::byte* dst = slot(to, words);
-  std::memcpy(dst, src, words * sizeof(uint64_t));
+  // Sized copies the compiler inlines: growth moves every entry.
+  if (words == 1) {
+    std::memcpy(dst, src, sizeof(uint64_t));
+    std::memset(src, 0, sizeof(uint64_t));
+  } else {
+    std::memcpy(dst, src, 3 * sizeof(uint64_t));
+    std::memset(src, 0, 3 * sizeof(uint64_t));
+  }
   auto* from = std::launder(reinterpret_cast<RouteEntry*>(src + words * 8));
   std::construct_at(reinterpret_cast<RouteEntry*>(dst + words * 8), std::move(*from));
   std::destroy_at(from);
-  std::memset(src, 0, words * sizeof(uint64_t));
 }
 
 bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
@@ -132,26 +139,36 @@ void PrefixTable::Shard::grow(int words) {
   words_ = words;
   const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
   constexpr size_t kLine = 64;
-  auto mem = std::make_unique<std::byte[]>(slots * stride(words) + kLine - 1);  // zeroed: free
+  std::unique_ptr<std::byte[], Free> mem(
+      static_cast<std::byte*>(std::calloc(slots * stride(words) + kLine - 1, 1)));
+  if (!mem) throw std::bad_alloc();
   const auto at = reinterpret_cast<uintptr_t>(mem.get());
   std::byte* base = mem.get() + ((kLine - at % kLine) % kLine);
   auto old = std::exchange(mem_, std::move(mem));
   std::byte* const old_base = std::exchange(base_, base);
   const size_t old_slots = std::exchange(slots_, slots);
-  // The old slots are read in order, their new homes are random: load those a few ahead.
+  // The old slots are read in order, their new homes are random: load those a few ahead,
+  // keeping each hash for when its slot's turn comes.
   constexpr size_t kAhead = 8;
-  auto read_used = [&](size_t i, uint64_t* key) {
-    std::memcpy(key, old_base + i * stride(words), words * sizeof(uint64_t));
-    return key[words - 1] != 0;
-  };
-  for (size_t i = 0; i < old_slots; ++i) {
+  uint64_t hashes[kAhead];
+  auto look_ahead = [&](size_t i) {
     uint64_t key[3];
-    if (i + kAhead < old_slots && read_used(i + kAhead, key))
-      load_early(slot(home(hash_key(key, words)), words));
-    if (!read_used(i, key)) continue;
+    std::memcpy(key, old_base + i * stride(words), words * sizeof(uint64_t));
+    if (key[words - 1] == 0) return;  // free
+    hashes[i % kAhead] = hash_key(key, words);
+    load_early(slot(home(hashes[i % kAhead]), words));
+  };
+  for (size_t i = 0; i < std::min(kAhead, old_slots); ++i)
+    look_ahead(i);
+  for (size_t i = 0; i < old_slots; ++i) {
+    std::byte* from = old_base + i * stride(words);
+    uint64_t key[3];
+    std::memcpy(key, from, words * sizeof(uint64_t));
+    const uint64_t h = hashes[i % kAhead];
+    if (i + kAhead < old_slots) look_ahead(i + kAhead);
+    if (key[words - 1] == 0) continue;
     bool found;
-    const size_t j = probe(key, hash_key(key, words), words, found);
-    move_slot(old_base + i * stride(words), j, words);
+    move_slot(from, probe(key, h, words, found), words);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
@@ -96,7 +97,7 @@ class PrefixTable {
     RouteEntry* entry(size_t i, int words) const {
       return std::launder(reinterpret_cast<RouteEntry*>(slot(i, words) + words * 8));
     }
-    // Moves slot `from` (of `src`) into the free slot `to`.
+    // Moves the slot at `src` into the free slot `to`, leaving `src` free.
     void move_slot(std::byte* src, size_t to, int words);
     // The shard was chosen by the hash's top bits; the slot comes from the rest.
     size_t home(uint64_t h) const {
@@ -113,8 +114,12 @@ class PrefixTable {
     // never straddles two lines, so a lookup that found its key has its entry loaded too
     // (malloc's 16-byte alignment put every other slot across a line). Plain new[] with room
     // to align in, not aligned_alloc: glibc's memalign splinters the heap (attrs=paths table:
-    // 213 -> 250 MiB peak).
-    std::unique_ptr<std::byte[]> mem_;
+    // 213 -> 250 MiB peak). calloc, not new[]: memory fresh from the kernel is zero already,
+    // and new[] would clear every growth's array once more.
+    struct Free {
+      void operator()(std::byte* p) const { std::free(p); }
+    };
+    std::unique_ptr<std::byte[], Free> mem_;
     std::byte* base_ = nullptr;
   };
 

@@ -10,10 +10,6 @@ std::allocator<Path> alloc;
 
 }  // namespace
 
-RouteEntry::~RouteEntry() {
-  destroy();
-}
-
 void RouteEntry::destroy() {
   if (size_ >= 2) {
     std::destroy_n(heap_, size_);
@@ -23,17 +19,6 @@ void RouteEntry::destroy() {
   }
   size_ = 0;
   mp_ = 0;
-}
-
-RouteEntry::RouteEntry(RouteEntry&& o) noexcept : dirty(o.dirty), size_(o.size_), mp_(o.mp_) {
-  if (size_ >= 2) {
-    heap_ = o.heap_;
-  } else if (size_ == 1) {
-    std::construct_at(&one_, std::move(o.one_));
-    std::destroy_at(&o.one_);
-  }
-  o.size_ = 0;
-  o.mp_ = 0;
 }
 
 RouteEntry& RouteEntry::operator=(RouteEntry&& o) noexcept {

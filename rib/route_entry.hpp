@@ -51,8 +51,20 @@ static_assert(sizeof(Path) == 16);
 class RouteEntry {
  public:
   RouteEntry() {}
-  ~RouteEntry();
-  RouteEntry(RouteEntry&& o) noexcept;
+  // Inline, like the move: the prefix table moves every entry each time it grows.
+  ~RouteEntry() {
+    if (size_) destroy();
+  }
+  RouteEntry(RouteEntry&& o) noexcept : dirty(o.dirty), size_(o.size_), mp_(o.mp_) {
+    if (size_ >= 2) {
+      heap_ = o.heap_;
+    } else if (size_ == 1) {
+      std::construct_at(&one_, std::move(o.one_));
+      std::destroy_at(&o.one_);
+    }
+    o.size_ = 0;
+    o.mp_ = 0;
+  }
   RouteEntry& operator=(RouteEntry&& o) noexcept;
   RouteEntry(const RouteEntry&) = delete;
   RouteEntry& operator=(const RouteEntry&) = delete;
