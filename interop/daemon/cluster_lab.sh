@@ -330,13 +330,18 @@ YAML
   grep -q 'not found' "$LAB_DIR/del.out" || lab_fail "delete: $(cat "$LAB_DIR/del.out")"
   [ "$(revision n1)" = "$rev" ] || lab_fail "refused requests changed the intent"
 
-  # Watch, over gRPC and as Server-Sent Events: BIRD drops its session to n1.
+  # Watch, over gRPC and as Server-Sent Events: BIRD drops its session to n1, and with it
+  # n1's route to n3's block.
   lab_spawn watch "${NODE_NS[n1]}" "$TERNCTL" --socket "$LAB_DIR/n1/tern.sock" watch --sessions
   lab_spawn sse "${NODE_NS[n1]}" curl -sN 'http://127.0.0.1:9179/v1/watch?sessions=true'
+  lab_spawn sse_routes "${NODE_NS[n1]}" curl -sN 'http://127.0.0.1:9179/v1/watch?routes=true'
   sleep 1
   birdc_at n3 disable "Mesh_${ADDR[n1]//./_}" > /dev/null
   lab_wait_for 15 "a session event for Mesh_${ADDR[n3]//./_}" grep -q "Mesh_${ADDR[n3]//./_}" "$LAB_DIR/watch.out"
   lab_wait_for 5 "the same event over SSE" grep -q "^data: .*Mesh_${ADDR[n3]//./_}" "$LAB_DIR/sse.out"
+  lab_wait_for 5 "a route event for n3's block over SSE" \
+    grep -q "^data: .*${IPIP_BLOCK[n3]}.*unreachable" "$LAB_DIR/sse_routes.out"
+  grep -q "Mesh_" "$LAB_DIR/sse_routes.out" && lab_fail "a routes-only watch got session events"
   birdc_at n3 enable "Mesh_${ADDR[n1]//./_}" > /dev/null
 
   # A hard stop: Cease to every peer, so BIRD drops n1's routes at once (no graceful restart).
