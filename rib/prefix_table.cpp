@@ -1,5 +1,8 @@
 #include "rib/prefix_table.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -26,6 +29,31 @@ uint64_t hash_key(const uint64_t* key, int words) {
   return h;
 }
 
+// Keys are one word (IPv4) or three (IPv6): sized copies the compiler inlines.
+void copy_key(void* to, const void* from, int words) {
+  if (words == 1)
+    std::memcpy(to, from, sizeof(uint64_t));
+  else
+    std::memcpy(to, from, 3 * sizeof(uint64_t));
+}
+
+// Makes a fresh array's pages present and writable in one call. Growth reads a slot before
+// writing it, and a read of untouched calloc'd memory maps the shared zero page: every page
+// then faulted twice, once to read and once to copy on write. Small arrays come from the
+// heap's resident pages and need none of this.
+void prefault(std::byte* p, size_t bytes) {
+  constexpr size_t kFrom = 64 * 1024;
+  if (bytes < kFrom) return;
+  static const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  const uintptr_t first = (reinterpret_cast<uintptr_t>(p) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) / page * page;
+  if (end <= first) return;
+  if (madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE) == 0) return;
+  // Kernels before 5.14: a write per page does the same, a fault at a time.
+  for (uintptr_t a = first; a < end; a += page)
+    *reinterpret_cast<volatile std::byte*>(a) = std::byte{0};
+}
+
 // Growth keeps the table at most 7/10 full: beyond, linear probing for a free slot (every
 // new prefix) gets long, and a full table load is mostly new prefixes.
 bool too_full(size_t size, size_t slots) {
@@ -44,7 +72,7 @@ PrefixTable::Shard::~Shard() {
 }
 
 void PrefixTable::Shard::read_key(size_t i, int words, uint64_t* key) const {
-  std::memcpy(key, slot(i, words), words * sizeof(uint64_t));
+  copy_key(key, slot(i, words), words);
 }
 
 bool PrefixTable::Shard::used(size_t i, int words) const {
@@ -59,7 +87,7 @@ bool PrefixTable::Shard::holds(size_t i, int words, const uint64_t* key) const {
     std::memcpy(&k, slot(i, 1), sizeof k);
     return k == key[0];
   }
-  return std::memcmp(slot(i, words), key, words * sizeof(uint64_t)) == 0;
+  return std::memcmp(slot(i, words), key, 3 * sizeof(uint64_t)) == 0;
 }
 
 size_t PrefixTable::Shard::probe(const uint64_t* key, uint64_t h, int words, bool& found) const {
@@ -90,7 +118,7 @@ RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) 
     grow(words);
     i = probe(key, h, words, found);
   }
-  std::memcpy(slot(i, words), key, words * sizeof(uint64_t));
+  copy_key(slot(i, words), key, words);
   std::construct_at(reinterpret_cast<RouteEntry*>(slot(i, words) + words * 8));
   ++size_;
   return *entry(i, words);
@@ -98,14 +126,9 @@ RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) 
 
 void PrefixTable::Shard::move_slot(std::byte* src, size_t to, int words) {
   std::byte* dst = slot(to, words);
-  // Sized copies the compiler inlines: growth moves every entry.
-  if (words == 1) {
-    std::memcpy(dst, src, sizeof(uint64_t));
-    std::memset(src, 0, sizeof(uint64_t));
-  } else {
-    std::memcpy(dst, src, 3 * sizeof(uint64_t));
-    std::memset(src, 0, 3 * sizeof(uint64_t));
-  }
+  copy_key(dst, src, words);
+  const uint64_t zero[3] = {};
+  copy_key(src, zero, words);
   auto* from = std::launder(reinterpret_cast<RouteEntry*>(src + words * 8));
   std::construct_at(reinterpret_cast<RouteEntry*>(dst + words * 8), std::move(*from));
   std::destroy_at(from);
@@ -117,7 +140,8 @@ bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
   size_t hole = probe(key, h, words, found);
   if (!found) return false;
   std::destroy_at(entry(hole, words));
-  std::memset(slot(hole, words), 0, words * sizeof(uint64_t));
+  const uint64_t zero[3] = {};
+  copy_key(slot(hole, words), zero, words);
   --size_;
   // Shift back the entries of the run after the hole that may live closer to home, so a
   // probe never stops early at the hole.
@@ -139,9 +163,10 @@ void PrefixTable::Shard::grow(int words) {
   words_ = words;
   const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
   constexpr size_t kLine = 64;
-  std::unique_ptr<std::byte[], Free> mem(
-      static_cast<std::byte*>(std::calloc(slots * stride(words) + kLine - 1, 1)));
+  const size_t bytes = slots * stride(words) + kLine - 1;
+  std::unique_ptr<std::byte[], Free> mem(static_cast<std::byte*>(std::calloc(bytes, 1)));
   if (!mem) throw std::bad_alloc();
+  prefault(mem.get(), bytes);
   const auto at = reinterpret_cast<uintptr_t>(mem.get());
   std::byte* base = mem.get() + ((kLine - at % kLine) % kLine);
   auto old = std::exchange(mem_, std::move(mem));
@@ -153,7 +178,7 @@ void PrefixTable::Shard::grow(int words) {
   uint64_t hashes[kAhead];
   auto look_ahead = [&](size_t i) {
     uint64_t key[3];
-    std::memcpy(key, old_base + i * stride(words), words * sizeof(uint64_t));
+    copy_key(key, old_base + i * stride(words), words);
     if (key[words - 1] == 0) return;  // free
     hashes[i % kAhead] = hash_key(key, words);
     load_early(slot(home(hashes[i % kAhead]), words));
@@ -163,7 +188,7 @@ void PrefixTable::Shard::grow(int words) {
   for (size_t i = 0; i < old_slots; ++i) {
     std::byte* from = old_base + i * stride(words);
     uint64_t key[3];
-    std::memcpy(key, from, words * sizeof(uint64_t));
+    copy_key(key, from, words);
     const uint64_t h = hashes[i % kAhead];
     if (i + kAhead < old_slots) look_ahead(i + kAhead);
     if (key[words - 1] == 0) continue;

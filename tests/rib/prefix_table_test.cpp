@@ -77,6 +77,51 @@ TEST(PrefixTable, AgreesWithStdMapUnderRandomInsertAndErase) {
   }
 }
 
+// Large enough that every shard's array outgrows the heap's small sizes, in both families
+// (the arrays are then prefaulted as they are allocated); every entry keeps its path.
+TEST(PrefixTable, KeepsEveryEntryThroughGrowthToLargeShards) {
+  PrefixTable table;
+  AttrPool pool;
+  bgp::PathAttributes a;
+  a.next_hop = *bgp::IpAddr::parse("10.0.0.1");
+  const AttrRef attrs = pool.intern(a);
+  auto v4 = [](uint32_t i) {
+    bgp::Prefix p;
+    p.len = 24;
+    const uint32_t addr = (0x0a000000u + i) << 8;
+    p.b = {static_cast<uint8_t>(addr >> 24), static_cast<uint8_t>(addr >> 16),
+           static_cast<uint8_t>(addr >> 8), 0};
+    return p;
+  };
+  auto v6 = [](uint32_t i) {
+    bgp::Prefix p;
+    p.afi = bgp::Afi::kIpv6;
+    p.len = 64;
+    p.b[0] = 0xfd;
+    for (int k = 0; k < 4; ++k)
+      p.b[4 + k] = static_cast<uint8_t>(i >> (24 - 8 * k));
+    return p;
+  };
+  constexpr uint32_t kV4 = 300000, kV6 = 150000;
+  for (uint32_t i = 0; i < kV4; ++i)
+    table.get(v4(i)).push_back(Path{1, i, attrs});
+  for (uint32_t i = 0; i < kV6; ++i)
+    table.get(v6(i)).push_back(Path{2, i, attrs});
+  ASSERT_EQ(table.size(), kV4 + kV6);
+  for (uint32_t i = 0; i < kV4; ++i) {
+    const RouteEntry* e = table.find(v4(i));
+    ASSERT_NE(e, nullptr) << i;
+    ASSERT_EQ(e->paths().size(), 1u);
+    EXPECT_EQ(e->paths()[0].path_id, i);
+  }
+  for (uint32_t i = 0; i < kV6; ++i) {
+    const RouteEntry* e = table.find(v6(i));
+    ASSERT_NE(e, nullptr) << i;
+    EXPECT_EQ(e->paths()[0].path_id, i);
+  }
+  EXPECT_EQ(table.find(v4(kV4)), nullptr);
+}
+
 TEST(RouteEntry, GrowsFromOneInlinePathToManyAndBack) {
   AttrPool pool;
   RouteEntry e;
