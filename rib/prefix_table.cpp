@@ -1,8 +1,5 @@
 #include "rib/prefix_table.hpp"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -35,23 +32,6 @@ void copy_key(void* to, const void* from, int words) {
     std::memcpy(to, from, sizeof(uint64_t));
   else
     std::memcpy(to, from, 3 * sizeof(uint64_t));
-}
-
-// Makes a fresh array's pages present and writable in one call. Growth reads a slot before
-// writing it, and a read of untouched calloc'd memory maps the shared zero page: every page
-// then faulted twice, once to read and once to copy on write. Small arrays come from the
-// heap's resident pages and need none of this.
-void prefault(std::byte* p, size_t bytes) {
-  constexpr size_t kFrom = 64 * 1024;
-  if (bytes < kFrom) return;
-  static const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  const uintptr_t first = (reinterpret_cast<uintptr_t>(p) + page - 1) / page * page;
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) / page * page;
-  if (end <= first) return;
-  if (madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE) == 0) return;
-  // Kernels before 5.14: a write per page does the same, a fault at a time.
-  for (uintptr_t a = first; a < end; a += page)
-    *reinterpret_cast<volatile std::byte*>(a) = std::byte{0};
 }
 
 // Growth keeps the table at most 7/10 full: beyond, linear probing for a free slot (every
@@ -110,12 +90,13 @@ RouteEntry* PrefixTable::Shard::find(const uint64_t* key, uint64_t h, int words)
   return found ? entry(i, words) : nullptr;
 }
 
-RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) {
+RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words,
+                                    SlotMemory& scratch) {
   bool found = false;
   size_t i = slots_ == 0 ? 0 : probe(key, h, words, found);
   if (found) return *entry(i, words);
   if (too_full(size_, slots_)) {
-    grow(words);
+    grow(words, scratch);
     i = probe(key, h, words, found);
   }
   copy_key(slot(i, words), key, words);
@@ -124,8 +105,7 @@ RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words) 
   return *entry(i, words);
 }
 
-void PrefixTable::Shard::move_slot(std::byte* src, size_t to, int words) {
-  std::byte* dst = slot(to, words);
+void PrefixTable::Shard::move_slot(std::byte* src, std::byte* dst, int words) {
   copy_key(dst, src, words);
   const uint64_t zero[3] = {};
   copy_key(src, zero, words);
@@ -153,24 +133,46 @@ bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
     // j may move to the hole unless its home lies within (hole, j], cyclically.
     const bool stays = hole <= j ? (want > hole && want <= j) : (want > hole || want <= j);
     if (stays) continue;
-    move_slot(slot(j, words), hole, words);
+    move_slot(slot(j, words), slot(hole, words), words);
     hole = j;
   }
   return true;
 }
 
-void PrefixTable::Shard::grow(int words) {
+void PrefixTable::Shard::grow(int words, SlotMemory& scratch) {
   words_ = words;
   const size_t slots = std::max<size_t>(8, slots_ + slots_ / 2);
-  constexpr size_t kLine = 64;
-  const size_t bytes = slots * stride(words) + kLine - 1;
-  std::unique_ptr<std::byte[], Free> mem(static_cast<std::byte*>(std::calloc(bytes, 1)));
-  if (!mem) throw std::bad_alloc();
-  prefault(mem.get(), bytes);
-  const auto at = reinterpret_cast<uintptr_t>(mem.get());
-  std::byte* base = mem.get() + ((kLine - at % kLine) % kLine);
-  auto old = std::exchange(mem_, std::move(mem));
-  std::byte* const old_base = std::exchange(base_, base);
+  if (mem_.mapped())
+    grow_in_place(slots, words, scratch);
+  else
+    grow_into_new(slots, words);
+}
+
+void PrefixTable::Shard::grow_in_place(size_t slots, int words, SlotMemory& scratch) {
+  const size_t s = stride(words);
+  // Memory first: if there is none, the shard is still whole.
+  if (scratch.size() < size_ * s) scratch.reset(size_ * s + size_ * s / 2);
+  mem_.extend(slots * s);
+  // Out in slot order, packed. Homes scale with the table, so that order is close to the
+  // order of the new homes, and putting the entries back walks the array forwards.
+  size_t parked = 0;
+  for (size_t i = 0; i < slots_; ++i)
+    if (used(i, words)) move_slot(slot(i, words), scratch.data() + parked++ * s, words);
+  slots_ = slots;
+  for (size_t k = 0; k < parked; ++k) {
+    std::byte* from = scratch.data() + k * s;
+    uint64_t key[3];
+    copy_key(key, from, words);
+    bool found;
+    move_slot(from, slot(probe(key, hash_key(key, words), words, found), words), words);
+  }
+}
+
+void PrefixTable::Shard::grow_into_new(size_t slots, int words) {
+  SlotMemory fresh;
+  fresh.reset(slots * stride(words));  // first: if there is none, the shard is still whole
+  SlotMemory old = std::exchange(mem_, std::move(fresh));
+  std::byte* const old_base = old.data();
   const size_t old_slots = std::exchange(slots_, slots);
   // The old slots are read in order, their new homes are random: load those a few ahead,
   // keeping each hash for when its slot's turn comes.
@@ -193,7 +195,7 @@ void PrefixTable::Shard::grow(int words) {
     if (i + kAhead < old_slots) look_ahead(i + kAhead);
     if (key[words - 1] == 0) continue;
     bool found;
-    move_slot(from, probe(key, h, words, found), words);
+    move_slot(from, slot(probe(key, h, words, found), words), words);
   }
 }
 
@@ -215,7 +217,7 @@ RouteEntry& PrefixTable::Part::get(const bgp::Prefix& p) {
   const uint64_t h = hash(key);
   Shard& s = shard(h);
   const size_t before = s.size();
-  RouteEntry& e = s.get(key, h, words_);
+  RouteEntry& e = s.get(key, h, words_, scratch_);
   size_ += s.size() - before;
   return e;
 }

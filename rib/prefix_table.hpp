@@ -9,13 +9,13 @@
 
 #include <array>
 #include <cstddef>
-#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
 
 #include "rib/prefix_key.hpp"
 #include "rib/route_entry.hpp"
+#include "rib/slot_memory.hpp"
 
 namespace tern::rib {
 
@@ -71,7 +71,9 @@ class PrefixTable {
     Shard& operator=(const Shard&) = delete;
     ~Shard();
     RouteEntry* find(const uint64_t* key, uint64_t h, int words);
-    RouteEntry& get(const uint64_t* key, uint64_t h, int words);
+    // `scratch`: where growth parks the entries of a mapped shard (one for all of a family's
+    // shards, so it stays resident from one growth to the next).
+    RouteEntry& get(const uint64_t* key, uint64_t h, int words, SlotMemory& scratch);
     bool erase(const uint64_t* key, uint64_t h, int words);
     void prefetch(uint64_t h, int words) const {
       if (slots_) load_early(slot(home(h), words));
@@ -90,37 +92,35 @@ class PrefixTable {
 
    private:
     static size_t stride(int words) { return words * sizeof(uint64_t) + sizeof(RouteEntry); }
-    std::byte* slot(size_t i, int words) const { return base_ + i * stride(words); }
+    std::byte* slot(size_t i, int words) const { return mem_.data() + i * stride(words); }
     void read_key(size_t i, int words, uint64_t* key) const;
     bool used(size_t i, int words) const;
     bool holds(size_t i, int words, const uint64_t* key) const;
     RouteEntry* entry(size_t i, int words) const {
       return std::launder(reinterpret_cast<RouteEntry*>(slot(i, words) + words * 8));
     }
-    // Moves the slot at `src` into the free slot `to`, leaving `src` free.
-    void move_slot(std::byte* src, size_t to, int words);
+    // Moves the slot at `src` into the free slot at `dst`, leaving `src` free.
+    static void move_slot(std::byte* src, std::byte* dst, int words);
     // The shard was chosen by the hash's top bits; the slot comes from the rest.
     size_t home(uint64_t h) const {
       return static_cast<size_t>((static_cast<unsigned __int128>(h << 6) * slots_) >> 64);
     }
     // The slot holding `key`, or the free slot where it would go.
     size_t probe(const uint64_t* key, uint64_t h, int words, bool& found) const;
-    void grow(int words);
+    void grow(int words, SlotMemory& scratch);
+    // A mapped shard grows in place: its entries out to `scratch`, the mapping extended, the
+    // entries back at their new homes.
+    void grow_in_place(size_t slots, int words, SlotMemory& scratch);
+    // A small one moves its entries into a new array.
+    void grow_into_new(size_t slots, int words);
 
     size_t size_ = 0;
     size_t slots_ = 0;
     int words_ = 1;  // remembered for the destructor
-    // The slots start on a cache-line boundary inside `mem_`: an IPv4 slot (32 bytes) then
-    // never straddles two lines, so a lookup that found its key has its entry loaded too
-    // (malloc's 16-byte alignment put every other slot across a line). Plain new[] with room
-    // to align in, not aligned_alloc: glibc's memalign splinters the heap (attrs=paths table:
-    // 213 -> 250 MiB peak). calloc, not new[]: memory fresh from the kernel is zero already,
-    // and new[] would clear every growth's array once more.
-    struct Free {
-      void operator()(std::byte* p) const { std::free(p); }
-    };
-    std::unique_ptr<std::byte[], Free> mem_;
-    std::byte* base_ = nullptr;
+    // The slots start on a cache-line boundary: an IPv4 slot (32 bytes) then never straddles
+    // two lines, so a lookup that found its key has its entry loaded too (malloc's 16-byte
+    // alignment put every other slot across a line).
+    SlotMemory mem_;
   };
 
   // The table of one address family.
@@ -152,6 +152,7 @@ class PrefixTable {
     int words_;
     size_t size_ = 0;
     std::array<Shard, 64> shards_;
+    SlotMemory scratch_;
   };
 
   Part& part(bgp::Afi afi) { return afi == bgp::Afi::kIpv4 ? v4_ : v6_; }
