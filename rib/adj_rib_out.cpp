@@ -84,6 +84,19 @@ bgp::Prefix AdjRibOut::pop() {
   return unpack(family_.afi, key);
 }
 
+void AdjRibOut::take(size_t n, std::vector<bgp::Prefix>& out) {
+  n = std::min(n, queue_.size() / words_);
+  out.clear();
+  out.reserve(n);
+  auto at = queue_.begin();
+  for (size_t i = 0; i < n; ++i, at += words_) {
+    uint64_t key[3];
+    std::copy_n(at, words_, key);
+    out.push_back(unpack(family_.afi, key));
+  }
+  queue_.erase(queue_.begin(), at);  // once: erasing a word at a time was a tenth of a pull
+}
+
 void AdjRibOut::mark(const bgp::Prefix& p, RouteEntry& e) {
   if (e.dirty & bit_) return;
   e.dirty |= bit_;
@@ -212,9 +225,7 @@ std::vector<bgp::Bytes> AdjRibOut::pull(size_t budget, LocRib& rib, const Export
     index.reset();
     // Take the window first and load its entries a few ahead of their use: the table is far
     // larger than the caches.
-    window.clear();
-    for (size_t n = 0; n < kWindow && !queue_.empty(); ++n)
-      window.push_back(pop());
+    take(kWindow, window);
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < std::min(kAhead, window.size()); ++i)
       rib.prefetch(window[i]);

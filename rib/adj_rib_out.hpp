@@ -70,6 +70,8 @@ class AdjRibOut {
   struct Batch;
   void push(const bgp::Prefix& p);
   bgp::Prefix pop();
+  // The first `n` queued prefixes (fewer if there are fewer), off the queue, into `out`.
+  void take(size_t n, std::vector<bgp::Prefix>& out);
   void encode(const AttrSet* attrs, std::span<const bgp::Nlri> nlri, std::vector<bgp::Bytes>& out,
               size_t& produced) const;
 
