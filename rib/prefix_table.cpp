@@ -177,7 +177,7 @@ void PrefixTable::Shard::grow_into_new(size_t slots, int words) {
   // The old slots are read in order, their new homes are random: load those a few ahead,
   // keeping each hash for when its slot's turn comes.
   constexpr size_t kAhead = 8;
-  uint64_t hashes[kAhead];
+  uint64_t hashes[kAhead] = {};
   auto look_ahead = [&](size_t i) {
     uint64_t key[3];
     copy_key(key, old_base + i * stride(words), words);
