@@ -193,13 +193,6 @@ TerndBackend::TerndBackend(bgp::asio::io_context& io, Ternd& ternd, std::functio
   ternd_.on_route_change = [this](const rib::BestChange& c) {
     // Every route change of a table load passes here: no lock unless someone watches routes.
     if (route_watchers_.load(std::memory_order_relaxed) == 0) return;
-    {
-      std::lock_guard lock(mu_);
-      bool any = false;
-      for (const auto& w : watchers_)
-        any = any || w->request.routes();
-      if (!any) return;
-    }
     api::Event e;
     e.set_time_unix_ms(unix_ms(system_clock::now()));
     auto* r = e.mutable_route();

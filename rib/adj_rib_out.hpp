@@ -56,7 +56,7 @@ class AdjRibOut {
   void clear(LocRib& rib);
 
   bool pending() const { return !queue_.empty() || !withdrawn_ids_.empty(); }
-  size_t pending_count() const { return queue_.size() / words_ + withdrawn_ids_.size(); }
+  size_t pending_count() const { return pending_prefixes() + withdrawn_ids_.size(); }
 
   // Encodes queued work into UPDATEs of at most the negotiated size, paths sharing attributes
   // packed together and withdrawals first, until about `budget` bytes are produced. What is
@@ -69,7 +69,9 @@ class AdjRibOut {
  private:
   struct Batch;
   void push(const bgp::Prefix& p);
-  bgp::Prefix pop();
+  size_t pending_prefixes() const { return queue_.size() / words_; }
+  // The `i`th queued prefix, from the front.
+  bgp::Prefix queued(size_t i) const;
   // The first `n` queued prefixes (fewer if there are fewer), off the queue, into `out`.
   void take(size_t n, std::vector<bgp::Prefix>& out);
   void encode(const AttrSet* attrs, std::span<const bgp::Nlri> nlri, std::vector<bgp::Bytes>& out,

@@ -34,6 +34,12 @@ void copy_key(void* to, const void* from, int words) {
     std::memcpy(to, from, 3 * sizeof(uint64_t));
 }
 
+// Marks a slot free (its last key word 0).
+void clear_key(void* at, int words) {
+  const uint64_t zero[3] = {};
+  copy_key(at, zero, words);
+}
+
 // Growth keeps the table at most 7/10 full: beyond, linear probing for a free slot (every
 // new prefix) gets long, and a full table load is mostly new prefixes.
 bool too_full(size_t size, size_t slots) {
@@ -107,8 +113,7 @@ RouteEntry& PrefixTable::Shard::get(const uint64_t* key, uint64_t h, int words,
 
 void PrefixTable::Shard::move_slot(std::byte* src, std::byte* dst, int words) {
   copy_key(dst, src, words);
-  const uint64_t zero[3] = {};
-  copy_key(src, zero, words);
+  clear_key(src, words);
   auto* from = std::launder(reinterpret_cast<RouteEntry*>(src + words * 8));
   std::construct_at(reinterpret_cast<RouteEntry*>(dst + words * 8), std::move(*from));
   std::destroy_at(from);
@@ -120,8 +125,7 @@ bool PrefixTable::Shard::erase(const uint64_t* key, uint64_t h, int words) {
   size_t hole = probe(key, h, words, found);
   if (!found) return false;
   std::destroy_at(entry(hole, words));
-  const uint64_t zero[3] = {};
-  copy_key(slot(hole, words), zero, words);
+  clear_key(slot(hole, words), words);
   --size_;
   // Shift back the entries of the run after the hole that may live closer to home, so a
   // probe never stops early at the hole.
@@ -174,8 +178,8 @@ void PrefixTable::Shard::grow_into_new(size_t slots, int words) {
   SlotMemory old = std::exchange(mem_, std::move(fresh));
   std::byte* const old_base = old.data();
   const size_t old_slots = std::exchange(slots_, slots);
-  // The old slots are read in order, their new homes are random: load those a few ahead,
-  // keeping each hash for when its slot's turn comes.
+  // Homes scale with the table, so the new homes run in about the old slots' order; the
+  // lookahead loads each a few slots early and keeps its hash for when its turn comes.
   constexpr size_t kAhead = 8;
   uint64_t hashes[kAhead] = {};
   auto look_ahead = [&](size_t i) {
